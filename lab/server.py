@@ -1,0 +1,129 @@
+"""Start the lab's servers on loopback, write the connection settings, stop after a time to live."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import signal
+import ssl
+import threading
+import time
+
+import trustme
+from werkzeug.serving import make_server
+
+from .core import LabApp
+from .world import World, load_scenario
+
+
+def _loopback(address):
+    if not address.startswith("127."):
+        raise SystemExit("the lab binds loopback addresses only (127.0.0.0/8), not %s" % address)
+    return address
+
+
+class Lab:
+    """The running lab: a world and one HTTPS server per system, each in its own thread."""
+
+    def __init__(self, scenario, lab_dir, bind="127.0.0.1", speed=None):
+        self.lab_dir = os.path.abspath(lab_dir)
+        os.makedirs(self.lab_dir, exist_ok=True)
+        spec = load_scenario(scenario)
+        if speed is not None:
+            spec.setdefault("clock", {})["speed"] = speed
+        self.bind = _loopback(bind)
+        self.world = World(spec, self.lab_dir)
+        self.ca = trustme.CA(organization_name="conductors.nessus_compliance lab")
+        self.ca_path = os.path.join(self.lab_dir, "ca.pem")
+        self.ca.cert_pem.write_to_path(self.ca_path)
+        self.servers = {}
+        self.threads = []
+
+    def _tls(self, *names):
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self.ca.issue_cert(*names).configure_cert(context)
+        return context
+
+    def start(self):
+        tls = self._tls(self.bind, "localhost")
+        sc = self.world.sc
+        self._serve("securitycenter", LabApp("securitycenter", sc, self.world, sc.error_body), tls)
+        self.write_settings()
+        return self
+
+    def _serve(self, name, app, tls, address=None, port=0):
+        server = make_server(address or self.bind, port, app, threaded=True, ssl_context=tls)
+        server.daemon_threads = True
+        thread = threading.Thread(target=server.serve_forever, name="lab-" + name, daemon=True)
+        thread.start()
+        self.servers[name] = server
+        self.threads.append(thread)
+        return server
+
+    def url(self, name):
+        server = self.servers[name]
+        return "https://%s:%d" % (self.bind, server.server_port)
+
+    def settings(self):
+        """Connection settings, named as the modules' environment fallbacks read them."""
+        sc = self.world.sc
+        access_key = next(iter(sc.api_keys))
+        user = next(iter(sc.users.values()))
+        return {
+            "TSC_URL": self.url("securitycenter"),
+            "TSC_ACCESS_KEY": access_key,
+            "TSC_SECRET_KEY": sc.api_keys[access_key][0],
+            "TSC_USERNAME": user["username"],
+            "TSC_PASSWORD": user["password"],
+            "TSC_CA_PATH": self.ca_path,
+            "TSC_VALIDATE_CERTS": "true",
+            "LAB_DIR": self.lab_dir,
+            "LAB_SCENARIO": self.world.spec.get("name", ""),
+            "LAB_REQUEST_LOG": self.world.recorder.path,
+            "LAB_ADMIN_URL": self.url("securitycenter") + "/_lab",
+        }
+
+    def write_settings(self):
+        settings = self.settings()
+        env_sh = os.path.join(self.lab_dir, "env.sh")
+        fd = os.open(env_sh + ".tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write("# conductors.nessus_compliance lab: source this file (. .lab/env.sh)\n")
+            for key, value in settings.items():
+                handle.write("export %s=%s\n" % (key, shlex.quote(value)))
+        os.replace(env_sh + ".tmp", env_sh)
+        fd = os.open(os.path.join(self.lab_dir, "env.json"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            json.dump(settings, handle, indent=2)
+        # Secret values, so that tests can prove none of them leaks into output or logs.
+        fd = os.open(os.path.join(self.lab_dir, "secrets.json"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            json.dump(sorted(set(self.world.secrets.values.values())), handle)
+        state = {"pid": os.getpid(), "started": time.time(), "urls": {n: self.url(n) for n in self.servers}}
+        with open(os.path.join(self.lab_dir, "state.json.tmp"), "w", encoding="utf-8") as handle:
+            json.dump(state, handle)
+        os.replace(os.path.join(self.lab_dir, "state.json.tmp"), os.path.join(self.lab_dir, "state.json"))
+
+    def stop(self):
+        for server in self.servers.values():
+            server.shutdown()
+            server.server_close()
+        self.world.recorder.close()
+
+
+def serve(scenario, lab_dir, bind="127.0.0.1", ttl=7200.0, speed=None):
+    """Run the lab in the foreground until SIGTERM/SIGINT or ``ttl`` seconds have passed."""
+    lab = Lab(scenario, lab_dir, bind, speed).start()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    print("lab %s up: %s (ttl %ss)" % (lab.world.spec.get("name"), ", ".join(lab.url(n) for n in lab.servers), ttl),
+          flush=True)
+    stop.wait(ttl)
+    lab.stop()
+    try:
+        os.unlink(os.path.join(lab.lab_dir, "state.json"))
+    except OSError:
+        pass
+    print("lab stopped", flush=True)

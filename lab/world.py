@@ -1,0 +1,132 @@
+"""One lab world: the scenario, its clock, its secrets, its faults, its request log, its systems."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import secrets
+import threading
+
+import yaml
+from werkzeug.wrappers import Request, Response
+
+from .core import Clock, Faults, Recorder, json_response
+from .securitycenter import SecurityCenter
+
+SCENARIO_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scenarios")
+
+
+def scenario_path(name):
+    """A scenario by name (``lab/scenarios/NAME.yaml``) or by path."""
+    if os.path.sep in name or name.endswith((".yaml", ".yml")):
+        return name
+    return os.path.join(SCENARIO_DIR, name + ".yaml")
+
+
+def _deep_merge(base, extra):
+    out = copy.deepcopy(base)
+    for key, value in (extra or {}).items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _apply_overrides(spec, overrides):
+    """``overrides``: ``{scan: NAME, set: {...}}`` / ``{scanner: NAME, set: {...}}`` / ``{zone: NAME, set: {...}}``."""
+    sc = spec.setdefault("securitycenter", {})
+    for item in overrides or ():
+        found = False
+        if "scan" in item:
+            for scan in sc.get("scans") or []:
+                if scan["name"] == item["scan"]:
+                    scan.update(copy.deepcopy(item.get("set") or {}))
+                    found = True
+        elif "scanner" in item:
+            for zone in sc.get("zones") or []:
+                for scanner in zone.get("scanners") or []:
+                    if scanner["name"] == item["scanner"]:
+                        scanner.update(copy.deepcopy(item.get("set") or {}))
+                        found = True
+        elif "zone" in item:
+            for zone in sc.get("zones") or []:
+                if zone["name"] == item["zone"]:
+                    zone.update(copy.deepcopy(item.get("set") or {}))
+                    found = True
+        if not found:
+            raise ValueError("scenario override matches nothing: %r" % (item,))
+    return spec
+
+
+def load_scenario(name):
+    """Read a scenario, resolving ``extends`` (deep merge) and ``overrides``."""
+    path = scenario_path(name)
+    with open(path, encoding="utf-8") as handle:
+        spec = yaml.safe_load(handle) or {}
+    parent = spec.pop("extends", None)
+    if parent:
+        spec = _deep_merge(load_scenario(parent), spec)
+    overrides = spec.pop("overrides", None)
+    spec["name"] = spec.get("name") or os.path.splitext(os.path.basename(path))[0]
+    return _apply_overrides(spec, overrides)
+
+
+class Secrets:
+    """Every credential the lab hands out, generated per run so that none is in the repository."""
+
+    def __init__(self):
+        self.values = {}
+
+    def new(self, name, nbytes=16):
+        value = secrets.token_hex(nbytes)
+        self.values[name] = value
+        return value
+
+
+class World:
+    def __init__(self, spec, lab_dir):
+        self.spec = spec
+        self.lab_dir = lab_dir
+        clock = spec.get("clock") or {}
+        self.clock = Clock(clock.get("start"), clock.get("speed", 60))
+        self.faults = Faults(spec.get("faults"))
+        self.recorder = Recorder(os.path.join(lab_dir, "requests.jsonl"))
+        self.secrets = Secrets()
+        self.lock = threading.Lock()
+        self.sc = SecurityCenter(spec.get("securitycenter") or {}, self.clock, self.secrets, self.scanner_address)
+
+    @staticmethod
+    def scanner_address(name, index):
+        """Each scanner gets its own loopback address (127.0.10.N): the lab's hosts never leave loopback."""
+        return "127.0.10.%d" % index
+
+    def admin(self, request: Request):
+        """``/_lab/*``: test hooks (not recorded). Loopback only, like the whole lab."""
+        path = request.path[len("/_lab/"):]
+        body = request.get_json(silent=True) or {}
+        if path == "faults" and request.method == "POST":
+            self.faults.add(body)
+            return json_response({"faults": len(self.faults.rules)})
+        if path == "faults" and request.method == "DELETE":
+            self.faults.clear()
+            return json_response({"faults": 0})
+        if path == "clock" and request.method == "POST":
+            self.clock.advance(float(body.get("advance", 0)))
+            return json_response({"now": self.clock.now()})
+        if path == "clock":
+            return json_response({"now": self.clock.now(), "speed": self.clock.speed})
+        if path == "sc/expire-sessions" and request.method == "POST":
+            self.sc.expire_sessions()
+            return json_response({"sessions": 0})
+        if path == "sc/scanner" and request.method == "POST":
+            for scanner in self.sc.scanners.values():
+                if scanner["name"] == body.get("name"):
+                    scanner["status"] = int(body["status"])
+                    return json_response({"name": scanner["name"], "status": scanner["status"]})
+            return json_response({"error": "no such scanner"}, status=404)
+        return Response("unknown lab hook", status=404)
+
+    def describe(self):
+        return json.dumps({"scenario": self.spec.get("name"), "now": self.clock.now()})

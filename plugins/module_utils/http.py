@@ -1,0 +1,237 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Conductors SRE
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The HTTP layer every client of this collection shares.
+
+One ``requests`` session per client, a timeout on every call, TLS verification on by default (with
+an optional CA bundle), and urllib3 ``Retry`` with exponential backoff and jitter on 429, 5xx and
+connection errors, for safe methods only: a launch, a reboot or a ticket is never sent twice by the
+transport. Errors are typed and carry the system, method, path, HTTP status and the API's own error
+code and message, never a credential.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - exercised by ansible-test's import sanity test
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = exc
+
+SAFE_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+
+
+class ApiError(Exception):
+    """An external system refused a request or could not be reached.
+
+    ``system`` names the system ("Security Center", "IBM Cloud classic", ...); ``code`` and
+    ``detail`` are the system's own error code and message when it sent them.
+    """
+
+    def __init__(self, message, system, method=None, path=None, status=None, code=None, detail=None, hint=None):
+        super().__init__(message)
+        self.message = message
+        self.system = system
+        self.method = method
+        self.path = path
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.hint = hint
+
+    def __str__(self):
+        where = " ".join(p for p in (self.method, self.path) if p)
+        parts = ["%s: %s" % (self.system, self.message)]
+        if where:
+            parts.append("(%s%s)" % (where, ", HTTP %s" % self.status if self.status else ""))
+        if self.code not in (None, "", 0):
+            parts.append("error_code=%s" % self.code)
+        if self.detail:
+            parts.append("- %s" % self.detail.strip())
+        if self.hint:
+            parts.append("| %s" % self.hint)
+        return " ".join(parts)
+
+    def to_dict(self):
+        """What a module returns beside ``msg`` so that playbooks can branch on the failure."""
+        return {
+            "system": self.system,
+            "kind": type(self).__name__,
+            "method": self.method,
+            "path": self.path,
+            "status": self.status,
+            "code": self.code,
+            "detail": self.detail,
+        }
+
+
+class TransportError(ApiError):
+    """No usable HTTP answer: DNS, connection refused, TLS failure, timeout."""
+
+
+class AuthError(ApiError):
+    """The credentials were refused. Never retried."""
+
+
+class AccountLockedError(AuthError):
+    """The account is locked after too many failed logins."""
+
+
+class NotFoundError(ApiError):
+    """The object asked for does not exist."""
+
+
+class UnexpectedResponseError(ApiError):
+    """The answer is not what the API documents (HTML page, broken JSON, unknown shape)."""
+
+
+def validate_base_url(url, system, setting):
+    """Return ``url`` without a trailing slash, or raise ValueError naming the setting."""
+    if not url:
+        raise ValueError("%s: no URL given; set %s" % (system, setting))
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        raise ValueError(
+            "%s: %s must be an absolute http(s) URL such as https://sc.example.com, got %r" % (system, setting, url)
+        )
+    return url.rstrip("/")
+
+
+def validate_timeout(timeout, system):
+    if timeout is None or timeout <= 0:
+        raise ValueError("%s: timeout must be a positive number of seconds, got %r" % (system, timeout))
+    return float(timeout)
+
+
+def html_title(text):
+    """The <title> of an HTML page, or its first non-empty line, for an error message."""
+    lower = text.lower()
+    start = lower.find("<title>")
+    if start >= 0:
+        end = lower.find("</title>", start)
+        if end > start:
+            return " ".join(text[start + 7:end].split())
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()[:200]
+    return ""
+
+
+class HttpClient:
+    """A ``requests`` session bound to one base URL, with the collection's transport rules."""
+
+    def __init__(self, base_url, system, setting="url", timeout=30, validate_certs=True, ca_path=None,
+                 retries=3, backoff=0.5, backoff_max=30.0, user_agent="conductors.nessus_compliance"):
+        if not HAS_REQUESTS:
+            raise ImportError("the Python library requests is required: %s" % REQUESTS_IMPORT_ERROR)
+        self.system = system
+        self.base_url = validate_base_url(base_url, system, setting)
+        self.timeout = validate_timeout(timeout, system)
+        if retries is None or retries < 0:
+            raise ValueError("%s: retries must be 0 or more, got %r" % (system, retries))
+        self.retry_log = []
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = user_agent
+        # Passed on every request: a session-level verify loses to REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE.
+        self.verify = (ca_path or True) if validate_certs else False
+        retry = Retry(
+            total=retries,
+            connect=retries,
+            read=retries,
+            status=retries,
+            other=0,
+            redirect=0,
+            allowed_methods=SAFE_METHODS,
+            status_forcelist=RETRY_STATUSES,
+            backoff_factor=backoff,
+            backoff_jitter=backoff / 2.0,
+            backoff_max=backoff_max,
+            respect_retry_after_header=True,
+            raise_on_status=False,
+            raise_on_redirect=False,
+        )
+        adapter = HTTPAdapter(max_retries=retry)
+        self.session.mount("https://", adapter)
+        self.session.mount("http://", adapter)
+
+    def close(self):
+        self.session.close()
+
+    def url(self, path):
+        return self.base_url + "/" + path.lstrip("/")
+
+    def request(self, method, path, params=None, json_body=None, data=None, headers=None, auth=None,
+                allow_redirects=False):
+        """Send one request (retried by the transport only when safe) and return the response.
+
+        Raises TransportError when no HTTP answer came back. HTTP error statuses are returned to
+        the caller, who knows the API's envelope.
+        """
+        method = method.upper()
+        url = self.url(path)
+        path = urlsplit(url).path
+        try:
+            response = self.session.request(
+                method, url, params=params, json=json_body, data=data, headers=headers, auth=auth,
+                timeout=self.timeout, allow_redirects=allow_redirects, verify=self.verify,
+            )
+        except requests.exceptions.SSLError as exc:
+            raise TransportError(
+                "TLS verification failed: %s" % _short_reason(exc), self.system, method, path,
+                hint="give the CA bundle of this endpoint (ca_path) rather than turning validate_certs off",
+            )
+        except requests.exceptions.Timeout as exc:
+            raise TransportError("no answer within %ss: %s" % (self.timeout, _short_reason(exc)), self.system, method, path)
+        except requests.exceptions.RetryError as exc:
+            raise TransportError("gave up after retries: %s" % _short_reason(exc), self.system, method, path)
+        except requests.exceptions.ConnectionError as exc:
+            raise TransportError("cannot connect: %s" % _short_reason(exc), self.system, method, path)
+        except requests.exceptions.RequestException as exc:
+            raise TransportError("request failed: %s" % _short_reason(exc), self.system, method, path)
+        self._record_retries(method, path, response)
+        return response
+
+    def _record_retries(self, method, path, response):
+        retries = getattr(getattr(response, "raw", None), "retries", None)
+        for attempt, event in enumerate(getattr(retries, "history", None) or (), start=1):
+            self.retry_log.append({
+                "system": self.system,
+                "method": method,
+                "path": path,
+                "attempt": attempt,
+                "status": event.status,
+                "error": _short_reason(event.error) if event.error else None,
+            })
+
+
+def decode_json(response, system, method, path):
+    """The JSON body of a response whatever its Content-Type, or UnexpectedResponseError."""
+    text = response.text or ""
+    try:
+        return json.loads(text)
+    except ValueError:
+        kind = response.headers.get("Content-Type", "no content type")
+        raise UnexpectedResponseError(
+            "answered with a non-JSON body (%s)%s" % (kind, ": " + html_title(text) if text.strip() else ", empty"),
+            system, method, path, status=response.status_code,
+        )
+
+
+def _short_reason(exc):
+    """The innermost reason of a requests/urllib3 exception, on one line."""
+    reason = exc
+    for _ in range(5):
+        nxt = getattr(reason, "reason", None) or (reason.args[0] if getattr(reason, "args", None) else None)
+        if nxt is None or nxt is reason or isinstance(nxt, str):
+            break
+        reason = nxt
+    return " ".join(str(reason).split())[:300]

@@ -1,0 +1,262 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Conductors SRE
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A typed client for the Tenable Security Center REST API (``/rest``).
+
+Authentication by API keys (``x-apikey`` header) or by session (``POST /rest/token``, then the
+``X-SecurityCenter`` header and the ``TNS_SESSIONID`` cookie; ``DELETE /rest/token`` on close).
+Every answer is read through Security Center's envelope: a non-zero ``error_code`` is an error even
+with HTTP 200, and an error body served as ``text/html`` is still parsed as JSON. A failed login is
+never retried, because Security Center locks accounts after repeated failures.
+"""
+
+from __future__ import annotations
+
+from ansible.module_utils.basic import env_fallback
+
+from .http import (
+    AccountLockedError,
+    ApiError,
+    AuthError,
+    HttpClient,
+    NotFoundError,
+    UnexpectedResponseError,
+    decode_json,
+)
+from .sc_types import normalize, to_int, usable_and_manageable
+
+SYSTEM = "Security Center"
+
+UNLOCK_HINT = (
+    "Security Center locks an account after repeated failed logins, so this login was not retried. "
+    "Unlock it through the SOS IdMgmt 'Reset User' page ('Unlock Security Center Account'), see the runbook "
+    "section 'Unlocking my security center id', or prefer API keys (TSC_ACCESS_KEY/TSC_SECRET_KEY)."
+)
+
+# Connection options shared by every Security Center module (see doc fragment securitycenter).
+SC_ARGUMENT_SPEC = dict(
+    url=dict(type="str", required=True, fallback=(env_fallback, ["TSC_URL"])),
+    access_key=dict(type="str", no_log=True, fallback=(env_fallback, ["TSC_ACCESS_KEY"])),
+    secret_key=dict(type="str", no_log=True, fallback=(env_fallback, ["TSC_SECRET_KEY"])),
+    username=dict(type="str", fallback=(env_fallback, ["TSC_USERNAME"])),
+    password=dict(type="str", no_log=True, fallback=(env_fallback, ["TSC_PASSWORD"])),
+    auth=dict(type="str", default="auto", choices=["auto", "api_key", "session"]),
+    ca_path=dict(type="path", fallback=(env_fallback, ["TSC_CA_PATH"])),
+    validate_certs=dict(type="bool", default=True, fallback=(env_fallback, ["TSC_VALIDATE_CERTS"])),
+    timeout=dict(type="float", default=30.0),
+    retries=dict(type="int", default=3),
+)
+
+# What one list request asks for, so that a single GET serves a whole report (no request per item).
+SCAN_FIELDS = (
+    "id", "name", "description", "status", "type", "ipList", "zone", "policy", "schedule", "repository",
+    "maxScanTime", "timeoutAction", "rolloverType", "createdTime", "modifiedTime", "owner",
+)
+SCAN_RESULT_FIELDS = (
+    "id", "name", "description", "status", "scan", "details", "importStatus", "importStart", "importFinish",
+    "importErrorDetails", "errorDetails", "running", "totalIPs", "scannedIPs", "completedIPs", "completedChecks",
+    "totalChecks", "startTime", "finishTime", "createdTime", "scanDuration", "initiator", "owner", "repository",
+    "resultType",
+)
+SCANNER_FIELDS = (
+    "id", "name", "description", "status", "ip", "port", "enabled", "version", "uptime", "loadAvg", "numScans",
+    "pluginSet", "zones", "agentCapable", "createdTime", "modifiedTime",
+)
+
+
+class InvalidTokenError(AuthError):
+    """Security Center error 12: the session token is invalid or expired."""
+
+
+def credentials_mode(access_key, secret_key, username, password, auth="auto"):
+    """Choose API keys or a session from what was given; raise ValueError naming what is missing."""
+    keys = [bool(access_key), bool(secret_key)]
+    login = [bool(username), bool(password)]
+    if any(keys) and not all(keys):
+        missing = "secret_key (TSC_SECRET_KEY)" if access_key else "access_key (TSC_ACCESS_KEY)"
+        raise ValueError("%s: API key authentication needs both keys; %s is missing" % (SYSTEM, missing))
+    if auth == "api_key" or (auth == "auto" and all(keys)):
+        if not all(keys):
+            raise ValueError("%s: auth=api_key needs access_key and secret_key (TSC_ACCESS_KEY, TSC_SECRET_KEY)" % SYSTEM)
+        return "api_key"
+    if any(login) and not all(login):
+        missing = "password (TSC_PASSWORD)" if username else "username (TSC_USERNAME)"
+        raise ValueError("%s: session authentication needs a username and a password; %s is missing" % (SYSTEM, missing))
+    if not all(login):
+        raise ValueError(
+            "%s: no credentials; set access_key and secret_key (TSC_ACCESS_KEY, TSC_SECRET_KEY) "
+            "or username and password (TSC_USERNAME, TSC_PASSWORD)" % SYSTEM
+        )
+    return "session"
+
+
+class SecurityCenterClient:
+    """Security Center API client. Use as a context manager so a session is logged out."""
+
+    def __init__(self, url, access_key=None, secret_key=None, username=None, password=None, auth="auto",
+                 ca_path=None, validate_certs=True, timeout=30.0, retries=3, backoff=0.5):
+        self.mode = credentials_mode(access_key, secret_key, username, password, auth)
+        base = (url or "").rstrip("/")
+        if base.endswith("/rest"):
+            base = base[: -len("/rest")]
+        self.http = HttpClient(base + "/rest" if base else base, SYSTEM, setting="url (TSC_URL)", timeout=timeout,
+                               validate_certs=validate_certs, ca_path=ca_path, retries=retries, backoff=backoff)
+        self.username = username
+        self._password = password
+        self._token = None
+        self.logins = 0
+        if self.mode == "api_key":
+            self.http.session.headers["x-apikey"] = "accesskey=%s; secretkey=%s;" % (access_key, secret_key)
+
+    @classmethod
+    def from_module(cls, module):
+        p = module.params
+        return cls(p["url"], p["access_key"], p["secret_key"], p["username"], p["password"], p["auth"],
+                   p["ca_path"], p["validate_certs"], p["timeout"], p["retries"])
+
+    @property
+    def retry_log(self):
+        return self.http.retry_log
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        if self._token is not None:
+            try:
+                self._call("DELETE", "token", reauth=False)
+            except ApiError:
+                pass  # the session ends on its own; logging out is a courtesy
+            self._token = None
+        self.http.close()
+
+    # -- transport -------------------------------------------------------------------------------
+
+    def _envelope(self, response, method, path):
+        path = "/rest/" + path
+        body = decode_json(response, SYSTEM, method, path)
+        if not isinstance(body, dict) or "error_code" not in body or "response" not in body:
+            raise UnexpectedResponseError("answer is not a Security Center envelope", SYSTEM, method, path,
+                                          status=response.status_code)
+        code = to_int(body.get("error_code")) or 0
+        message = (body.get("error_msg") or "").strip()
+        if response.status_code >= 400 or code:
+            raise self._error(response.status_code, code, message, method, path)
+        return body["response"]
+
+    def _error(self, status, code, message, method, path):
+        args = dict(system=SYSTEM, method=method, path=path, status=status, code=code, detail=message or None)
+        if "lock" in message.lower() and path == "/rest/token":
+            return AccountLockedError("account %r is locked" % self.username, hint=UNLOCK_HINT, **args)
+        if code == 161:
+            return AuthError("login refused for user %r" % self.username, hint=UNLOCK_HINT, **args)
+        if code == 12:
+            return InvalidTokenError("the session token is invalid or expired", **args)
+        if code == 147:
+            return NotFoundError("object not found", **args)
+        if status in (400, 401, 403) and not code:
+            hint = ("check TSC_ACCESS_KEY/TSC_SECRET_KEY: the keys are invalid, disabled, or belong to a user "
+                    "without access" if self.mode == "api_key" else None)
+            return AuthError("request refused (credentials or permissions)", hint=hint, **args)
+        if status == 429 or status >= 500:
+            return ApiError("unavailable", **args)
+        return ApiError("request failed", **args)
+
+    def _headers(self):
+        return {"X-SecurityCenter": self._token} if self._token is not None else None
+
+    def _call(self, method, path, params=None, body=None, reauth=True):
+        if self.mode == "session" and self._token is None and path != "token":
+            self.login()
+        response = self.http.request(method, path, params=params, json_body=body, headers=self._headers())
+        try:
+            return self._envelope(response, method, path)
+        except InvalidTokenError:
+            # A session expired mid-run (Security Center ends them after its sessionTimeout): the
+            # request was refused before it was processed, so logging in again and resending once is safe.
+            if self.mode != "session" or not reauth:
+                raise
+            self._token = None
+            self.http.session.cookies.clear()
+            self.login()
+            response = self.http.request(method, path, params=params, json_body=body, headers=self._headers())
+            return self._envelope(response, method, path)
+
+    def login(self):
+        """Open a session. Never retried on refusal; releases an old session when at the limit."""
+        body = {"username": self.username, "password": self._password, "releaseSession": False}
+        for _attempt in range(2):
+            response = self.http.request("POST", "token", json_body=body)
+            data = self._envelope(response, "POST", "token")
+            if isinstance(data, dict) and data.get("token") not in (None, ""):
+                self._token = str(data["token"])
+                self.logins += 1
+                return normalize(data)
+            if isinstance(data, dict) and str(data.get("releaseSession")).lower() == "true":
+                body = dict(body, releaseSession=True)  # at the session limit: take over the oldest
+                continue
+            break
+        raise UnexpectedResponseError("login answered without a token", SYSTEM, "POST", "/rest/token")
+
+    def get(self, path, params=None):
+        return self._call("GET", path, params=params)
+
+    def post(self, path, body=None):
+        return self._call("POST", path, body=body if body is not None else {})
+
+    # -- resources --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _fields(fields):
+        return {"fields": ",".join(fields)} if fields else {}
+
+    def system(self):
+        return normalize(self.get("system"))
+
+    def current_user(self):
+        return normalize(self.get("currentUser", {"fields": "id,username,firstname,lastname,role"}))
+
+    def list_scans(self, fields=SCAN_FIELDS):
+        return normalize(usable_and_manageable(self.get("scan", self._fields(fields))))
+
+    def get_scan(self, scan_id, fields=None):
+        return normalize(self.get("scan/%d" % int(scan_id), self._fields(fields)))
+
+    def list_scan_results(self, start_time=None, end_time=None, filters=(), fields=SCAN_RESULT_FIELDS,
+                          time_compare_field=None):
+        params = self._fields(fields)
+        if start_time is not None:
+            params["startTime"] = int(start_time)
+        if end_time is not None:
+            params["endTime"] = int(end_time)
+        if filters:
+            params["filter"] = ",".join(filters)
+        if time_compare_field:
+            params["timeCompareField"] = time_compare_field
+        return normalize(usable_and_manageable(self.get("scanResult", params)))
+
+    def get_scan_result(self, result_id, fields=None):
+        return normalize(self.get("scanResult/%d" % int(result_id), self._fields(fields)))
+
+    def list_scanners(self, fields=SCANNER_FIELDS):
+        return normalize(self.get("scanner", self._fields(fields)))
+
+    def get_scanner(self, scanner_id):
+        return normalize(self.get("scanner/%d" % int(scanner_id)))
+
+    def update_scanner_status(self):
+        """Ask Security Center to re-check every scanner now; returns the statuses it reports."""
+        data = self.post("scanner/updateStatus")
+        return normalize((data or {}).get("status") or [])
+
+    def list_zones(self, fields=None):
+        return normalize(self.get("zone", self._fields(fields)))
+
+    def get_zone(self, zone_id):
+        return normalize(self.get("zone/%d" % int(zone_id)))
+
+
+__all__ = ["SecurityCenterClient", "SC_ARGUMENT_SPEC", "InvalidTokenError", "NotFoundError", "credentials_mode"]
