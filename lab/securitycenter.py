@@ -30,6 +30,8 @@ WAITING = ("Queued", "Preparing")
 # Scanner status bits that mean "not working" (Tenable's status table): 2..64, 16384, 32768, 131072, 524288.
 SCANNER_ERROR_BITS = 0x7E | 0x4000 | 0x8000 | 0x20000 | 0x80000
 DEFAULT_LIST_FIELDS = ("id", "name", "description", "status")
+OWNER = {"id": "2", "username": "sre-automation", "firstname": "SRE", "lastname": "Automation"}
+OWNER_GROUP = {"id": "0", "name": "Full Access", "description": "Full Access group"}
 
 
 def s(value):
@@ -157,9 +159,9 @@ class ScanRun:
             "canManage": "true",
             "resultsSyncID": "-1",
             "jobID": s(100000 + self.id),
-            "initiator": {"id": "2", "username": "sre-automation", "firstname": "SRE", "lastname": "Automation"},
-            "owner": {"id": "2", "username": "sre-automation", "firstname": "SRE", "lastname": "Automation"},
-            "ownerGroup": {"id": "0", "name": "Full Access", "description": "Full Access group"},
+            "initiator": OWNER,
+            "owner": OWNER,
+            "ownerGroup": OWNER_GROUP,
             "scan": ref(self.scan),
             "repository": {"id": "1", "name": "ALC", "description": ""},
         }
@@ -476,12 +478,10 @@ class SecurityCenter:
             "modifiedTime": s(scan["created"]), "maxScanTime": "unlimited" if max_time in (None, "unlimited") else s(max_time),
             "reports": [], "assets": [], "credentials": [], "numDependents": "0", "schedule": out_sched,
             "policy": {"id": s(scan["policy"]["id"]), "context": "", "name": scan["policy"]["name"], "description": "",
-                       "tags": ""},
+                       "tags": "", "owner": OWNER, "ownerGroup": OWNER_GROUP},
             "policyPrefs": [], "repository": {"id": "1", "name": "ALC", "description": ""}, "canUse": "true",
             "canManage": "true", "plugin": {"id": -1, "name": "", "description": ""}, "zone": ref(scan["zone"]),
-            "ownerGroup": {"id": "0", "name": "Full Access", "description": "Full Access group"},
-            "creator": {"id": "2", "username": "sre-automation", "firstname": "SRE", "lastname": "Automation"},
-            "owner": {"id": "2", "username": "sre-automation", "firstname": "SRE", "lastname": "Automation"},
+            "ownerGroup": OWNER_GROUP, "creator": OWNER, "owner": OWNER,
         }
 
     def next_run(self, scan):

@@ -55,7 +55,8 @@ class Lab:
     def _serve(self, name, app, tls, address=None, port=0):
         server = make_server(address or self.bind, port, app, threaded=True, ssl_context=tls)
         server.daemon_threads = True
-        thread = threading.Thread(target=server.serve_forever, name="lab-" + name, daemon=True)
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="lab-" + name,
+                                  daemon=True)
         thread.start()
         self.servers[name] = server
         self.threads.append(thread)

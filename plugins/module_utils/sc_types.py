@@ -15,7 +15,7 @@ from __future__ import annotations
 
 INT_FIELDS = frozenset((
     "id", "scanID", "jobID", "repositoryID", "initiatorID", "ownerID", "ownerGID", "resultsSyncID", "dependentID",
-    "totalIPs", "completedIPs", "completedChecks", "totalChecks", "checksPerHost", "scanDuration", "importDuration",
+    "totalIPs", "scannedIPs", "completedIPs", "completedChecks", "totalChecks", "checksPerHost", "scanDuration", "importDuration",
     "numDependents", "numScans", "numHosts", "numSessions", "numTCPSessions", "port", "activeScanners",
     "totalScanners", "failedLogins", "scanningSize", "scannedSize", "awaitingDownloadSize", "deadHostSize",
     "distributedSize", "chunkCompleted", "classifyMitigatedAge", "inactivityTimeout", "uptime", "status_code",

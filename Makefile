@@ -1,0 +1,95 @@
+# conductors.nessus_compliance: developer and CI entry points. `make help` lists them.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+COLLECTIONS := $(abspath $(VENV))/collections
+SCENARIO ?= default
+LAB_DIR ?= .lab
+REPORTS ?= reports
+PYTEST_WORKERS ?= 2
+# The smoke run: unit tests and one scenario on the newest ansible-core under Python 3.12.
+PY312 ?= $(firstword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.12*/bin/python3.12) $(shell command -v python3.12 2>/dev/null))
+SMOKE_VENV ?= .venv-smoke
+
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export ANSIBLE_NOCOLOR := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help venv demo test lab-up lab-down lint sanity units scenarios molecule importer changelog smoke bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: requirements-dev.txt requirements.txt
+	@echo "== toolchain in $(VENV) ($(PYTHON))"
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -U pip 2>&1 | { grep -v 'is ignored' || true; }
+	$(BIN)/pip install -q -r requirements-dev.txt 2>&1 | { grep -v 'is ignored' || true; }
+	mkdir -p $(COLLECTIONS)/ansible_collections/conductors
+	ln -sfn $(CURDIR) $(COLLECTIONS)/ansible_collections/conductors/nessus_compliance
+	touch $@
+
+venv: $(BIN)/.installed ## create the pinned toolchain in .venv (done by every target that needs it)
+
+lab-up: venv ## start the lab in the background: make lab-up SCENARIO=name; settings in .lab/env.sh
+	$(BIN)/python -m lab up --scenario $(SCENARIO) --dir $(LAB_DIR)
+
+lab-down: ## stop the lab
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -m lab down --dir $(LAB_DIR); fi
+
+demo: venv ## start the lab and run the main job against it
+	$(MAKE) --no-print-directory lab-up SCENARIO=$(SCENARIO)
+	set -a; . $(LAB_DIR)/env.sh; set +a; \
+	  $(BIN)/ansible-playbook playbooks/scan_zone_health.yml -e scan_zone_health_report_dir=$(abspath $(REPORTS)) \
+	  || { $(MAKE) --no-print-directory lab-down; exit 1; }
+	$(MAKE) --no-print-directory lab-down
+	@echo "reports in $(REPORTS)/"
+
+test: venv ## every quality gate and every test (what .ci/run runs)
+	@start=$$(date +%s); \
+	for gate in lint sanity units scenarios molecule importer changelog smoke; do \
+	  echo; echo "=================== make $$gate"; \
+	  $(MAKE) --no-print-directory $$gate || { echo "FAILED: make $$gate"; exit 1; }; \
+	done; \
+	echo; echo "all gates passed in $$(( $$(date +%s) - start )) s"
+
+lint: venv ## ansible-lint --profile production
+	$(BIN)/ansible-lint --profile production --nocolor
+
+sanity: venv ## ansible-test sanity in an ansible_collections tree, offline, no ignore files
+	PATH=$(abspath $(BIN)):$$PATH bash .ci/sanity.sh
+
+units: venv ## unit tests (pytest)
+	$(BIN)/python -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) tests/unit
+
+scenarios: venv ## playbooks run by ansible-playbook against the lab
+	$(BIN)/python -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) tests/integration_py
+
+molecule: venv ## molecule test for every role scenario (extensions/molecule)
+	PATH=$(abspath $(BIN)):$$PATH $(BIN)/molecule test --all
+
+importer: venv ## build the collection and run galaxy-importer on the tarball
+	PATH=$(abspath $(BIN)):$$PATH bash .ci/importer.sh
+
+changelog: venv ## antsibull-changelog lint
+	$(BIN)/antsibull-changelog lint
+
+smoke: ## unit tests and one scenario on the newest ansible-core under Python 3.12
+	@[ -n "$(PY312)" ] || { echo "no Python 3.12 found (set PY312=/path/to/python3.12)"; exit 1; }
+	[ -x $(SMOKE_VENV)/bin/python ] || $(PY312) -m venv $(SMOKE_VENV)
+	$(SMOKE_VENV)/bin/pip install -q -U pip 2>&1 | { grep -v 'is ignored' || true; }
+	$(SMOKE_VENV)/bin/pip install -q -U ansible-core -r requirements-smoke.txt 2>&1 | { grep -v 'is ignored' || true; }
+	@$(SMOKE_VENV)/bin/ansible --version | head -1
+	PATH=$(abspath $(SMOKE_VENV))/bin:$$PATH $(SMOKE_VENV)/bin/python -m pytest -p no:cacheprovider -q \
+	  tests/unit tests/integration_py/test_zone_health.py
+
+bench: venv ## benchmarks (print ratios)
+	@ls bench/*.py >/dev/null 2>&1 || { echo "no benchmarks yet"; exit 0; }
+	for b in bench/bench_*.py; do $(BIN)/python $$b; done
+
+clean: lab-down ## remove build output (keeps .venv)
+	rm -rf dist $(REPORTS) tests/output .pytest_cache importer_result.json

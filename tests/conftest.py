@@ -1,0 +1,44 @@
+# -*- coding: utf-8 -*-
+"""Make ``ansible_collections.conductors.nessus_compliance`` importable for plain ``pytest``.
+
+The repository root is the collection. Python imports it as ``ansible_collections.conductors.
+nessus_compliance`` only from a directory laid out that way, so when the checkout is not already
+in such a tree this links it into a temporary one and installs Ansible's collection finder.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import sys
+import tempfile
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+NAMESPACE, NAME = "conductors", "nessus_compliance"
+
+
+def _collections_root():
+    parts = REPO_ROOT.split(os.sep)
+    if parts[-3:] == ["ansible_collections", NAMESPACE, NAME]:
+        return os.sep.join(parts[:-3]), False
+    base = tempfile.mkdtemp(prefix="pytest-collections-")
+    atexit.register(shutil.rmtree, base, True)
+    os.makedirs(os.path.join(base, "ansible_collections", NAMESPACE))
+    os.symlink(REPO_ROOT, os.path.join(base, "ansible_collections", NAMESPACE, NAME))
+    return base, True
+
+
+COLLECTIONS_ROOT, LINKED = _collections_root()
+for path in (COLLECTIONS_ROOT, REPO_ROOT, os.path.join(REPO_ROOT, "tests")):
+    if path not in sys.path:
+        sys.path.insert(0, path)
+if LINKED or not os.environ.get("ANSIBLE_COLLECTIONS_PATH"):
+    os.environ["ANSIBLE_COLLECTIONS_PATH"] = COLLECTIONS_ROOT
+
+from ansible.utils.collection_loader import AnsibleCollectionConfig  # noqa: E402
+
+if AnsibleCollectionConfig.collection_finder is None:
+    from ansible.plugins.loader import init_plugin_loader  # noqa: E402
+
+    init_plugin_loader([COLLECTIONS_ROOT])

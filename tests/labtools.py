@@ -1,0 +1,70 @@
+"""Helpers for tests that run against the lab: start one in-process, read what it recorded, run playbooks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+import ssl
+
+from lab.server import Lab
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class LabRun:
+    """A lab started in this process for one test; ``stop()`` ends it."""
+
+    def __init__(self, scenario, lab_dir, speed=None):
+        self.lab = Lab(scenario, str(lab_dir), speed=speed).start()
+        self.dir = str(lab_dir)
+        self.settings = self.lab.settings()
+        self.world = self.lab.world
+        self.sc = self.lab.world.sc
+
+    def stop(self):
+        self.lab.stop()
+
+    def requests(self, system=None):
+        """Every request the lab recorded, in order, optionally for one system."""
+        with open(self.settings["LAB_REQUEST_LOG"], encoding="utf-8") as handle:
+            entries = [json.loads(line) for line in handle if line.strip()]
+        return [e for e in entries if system is None or e["system"] == system]
+
+    def calls(self, system=None):
+        """``METHOD path`` for each recorded request."""
+        return ["%s %s" % (e["method"], e["path"]) for e in self.requests(system)]
+
+    def secrets(self):
+        with open(os.path.join(self.dir, "secrets.json"), encoding="utf-8") as handle:
+            return json.load(handle)
+
+    def env(self, **extra):
+        env = dict(os.environ)
+        env.update(self.settings)
+        env.update({k: str(v) for k, v in extra.items()})
+        return env
+
+    def admin(self, path, body=None, method="POST"):
+        """Call a ``/_lab/`` hook (faults, clock, sessions)."""
+        ctx = ssl.create_default_context(cafile=self.settings["TSC_CA_PATH"])
+        data = json.dumps(body or {}).encode() if method != "GET" else None
+        req = urllib.request.Request(self.settings["LAB_ADMIN_URL"] + "/" + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, context=ctx, timeout=10) as resp:  # loopback only
+            return json.loads(resp.read() or b"{}")
+
+    def playbook(self, playbook, *args, extra_vars=None, env=None, timeout=600):
+        """Run ``ansible-playbook`` from the checkout against this lab; returns the CompletedProcess."""
+        bindir = os.path.dirname(sys.executable)
+        cmd = [os.path.join(bindir, "ansible-playbook"), os.path.join(REPO_ROOT, playbook)]
+        if extra_vars:
+            cmd += ["-e", json.dumps(extra_vars)]
+        cmd += list(args)
+        run_env = self.env(ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", ANSIBLE_RETRY_FILES_ENABLED="0",
+                           ANSIBLE_CONFIG=os.path.join(REPO_ROOT, "ansible.cfg"),
+                           ANSIBLE_PYTHON_INTERPRETER=sys.executable, **(env or {}))
+        return subprocess.run(cmd, cwd=REPO_ROOT, env=run_env, capture_output=True, text=True, timeout=timeout,
+                              check=False)
