@@ -17,6 +17,7 @@ SMOKE_VENV ?= .venv-smoke
 
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_NOCOLOR := 1
+export NO_COLOR := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help venv demo test lab-up lab-down lint sanity units scenarios molecule importer changelog smoke bench clean
@@ -58,7 +59,7 @@ test: venv ## every quality gate and every test (what .ci/run runs)
 	echo; echo "all gates passed in $$(( $$(date +%s) - start )) s"
 
 lint: venv ## ansible-lint --profile production
-	$(BIN)/ansible-lint --profile production --nocolor
+	PATH=$(abspath $(BIN)):$$PATH $(BIN)/ansible-lint --profile production --nocolor
 
 sanity: venv ## ansible-test sanity in an ansible_collections tree, offline, no ignore files
 	PATH=$(abspath $(BIN)):$$PATH bash .ci/sanity.sh

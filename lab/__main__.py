@@ -42,7 +42,7 @@ def down(lab_dir, quiet=False):
     pid = int(state["pid"])
     if _alive(pid):
         os.kill(pid, signal.SIGTERM)
-        for _ in range(100):
+        for _attempt in range(100):
             if not _alive(pid):
                 break
             time.sleep(0.05)

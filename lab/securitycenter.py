@@ -22,7 +22,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from werkzeug.routing import Map, Rule
-from werkzeug.wrappers import Response
 
 from .core import json_response
 
@@ -75,6 +74,7 @@ def ip_range(start_index, count, base="10.190"):
     if count <= 0:
         return ""
     first, last = start_index, start_index + count - 1
+
     def addr(i):
         return "%s.%d.%d" % (base, i // 250, i % 250 + 1)
     return addr(first) if count == 1 else "%s-%s" % (addr(first), addr(last))
@@ -175,7 +175,8 @@ class ScanRun:
         scanning = 0 if (status != "Running" or stuck) else min(int(self.plan.get("parallel_hosts", 16)), total - scanned)
         scanners = []
         for index, scanner in enumerate(self.zone_scanners or []):
-            share = scanned // max(1, len(self.zone_scanners)) if index else scanned - (scanned // max(1, len(self.zone_scanners))) * (len(self.zone_scanners) - 1)
+            even = scanned // len(self.zone_scanners)
+            share = even if index else scanned - even * (len(self.zone_scanners) - 1)
             scanners.append({
                 "id": s(scanner["id"]), "name": scanner["name"], "description": "", "loadAvg": "0.4",
                 "chunkCompleted": s(share), "completedChecks": s(share * checks_per_host), "chunks": [],
@@ -198,7 +199,7 @@ def occurrences(schedule, start_epoch, end_epoch):
     """The lab's own reading of a schedule: due times (epochs) in [start, end) for ical DAILY/WEEKLY rules."""
     if not schedule or schedule.get("type") != "ical" or str(schedule.get("enabled", "true")).lower() != "true":
         return []
-    tzid, _, stamp = schedule["start"].partition(":")
+    tzid, _sep, stamp = schedule["start"].partition(":")
     zone = ZoneInfo(tzid.split("=", 1)[1]) if tzid.startswith("TZID=") else ZoneInfo("UTC")
     first = datetime.strptime(stamp, "%Y%m%dT%H%M%S").replace(tzinfo=zone)
     rule = dict(part.split("=", 1) for part in schedule.get("repeatRule", "").split(";") if "=" in part)
@@ -366,7 +367,7 @@ class SecurityCenter:
             parts = {}
             for item in header.replace(" ", "").split(";"):
                 if "=" in item:
-                    key, _, value = item.partition("=")
+                    key, _sep, value = item.partition("=")
                     parts[key.lower()] = value
             entry = self.api_keys.get(parts.get("accesskey", "").lower())
             if not entry or not secrets.compare_digest(entry[0], parts.get("secretkey", "")):

@@ -69,7 +69,7 @@ options:
 requirements:
   - requests
 notes:
-  - The modules run where the task runs; delegate them to the controller (C(delegate_to: localhost)) or
+  - The modules run where the task runs. Delegate them to the controller (C(delegate_to=localhost)) or
     run them in a play on C(localhost).
   - Use C(module_defaults) with the group C(group/conductors.nessus_compliance.securitycenter) to set
     these options once for every Security Center module.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ansible.module_utils.basic import missing_required_lib
 
-from .http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ApiError
+from .transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ApiError
 
 
 def require_requests(module):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ansible.module_utils.basic import env_fallback
 
-from .http import (
+from .transport import (
     AccountLockedError,
     ApiError,
     AuthError,

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from ansible_collections.conductors.nessus_compliance.plugins.module_utils.http import (
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils.transport import (
     AccountLockedError,
     ApiError,
     AuthError,
@@ -78,7 +78,7 @@ def test_wrong_password_is_not_retried_and_says_how_to_unlock(lab):
 
 
 def test_locked_account_is_reported_as_locked_after_the_limit(lab):
-    for _ in range(5):
+    for _attempt in range(5):
         with pytest.raises(AuthError):
             client(lab, auth="session", password="wrong").login()
     with pytest.raises(AccountLockedError) as err:
@@ -226,9 +226,8 @@ def test_bad_settings_fail_before_any_request(url, timeout, message):
 
 def test_secrets_never_appear_in_errors(lab):
     s = lab.settings
-    try:
+    with pytest.raises(AuthError) as err:
         with client(lab, auth="session", password="wrong-" + s["TSC_SECRET_KEY"]) as sc:
             sc.list_zones()
-    except AuthError as err:
-        text = str(err) + repr(err.to_dict())
+    text = str(err.value) + repr(err.value.to_dict())
     assert s["TSC_SECRET_KEY"] not in text and "wrong-" not in text

@@ -229,7 +229,7 @@ def decode_json(response, system, method, path):
 def _short_reason(exc):
     """The innermost reason of a requests/urllib3 exception, on one line."""
     reason = exc
-    for _ in range(5):
+    for _depth in range(5):
         nxt = getattr(reason, "reason", None) or (reason.args[0] if getattr(reason, "args", None) else None)
         if nxt is None or nxt is reason or isinstance(nxt, str):
             break
