@@ -42,3 +42,29 @@ if AnsibleCollectionConfig.collection_finder is None:
     from ansible.plugins.loader import init_plugin_loader  # noqa: E402
 
     init_plugin_loader([COLLECTIONS_ROOT])
+
+
+import pytest  # noqa: E402
+
+from labtools import LabRun  # noqa: E402
+
+
+@pytest.fixture
+def lab_factory(tmp_path):
+    """Start labs for one test (``lab_factory("scenario or path")``); all stop when the test ends."""
+    started = []
+
+    def start(scenario="default", speed=None):
+        run = LabRun(scenario, tmp_path / ("lab%d" % len(started)), speed=speed)
+        started.append(run)
+        return run
+
+    yield start
+    for run in started:
+        run.stop()
+
+
+@pytest.fixture
+def lab(lab_factory):
+    """The lab's default scenario: the runbook's example day."""
+    return lab_factory("default")
