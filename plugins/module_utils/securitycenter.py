@@ -105,6 +105,7 @@ class SecurityCenterClient:
         self._password = password
         self._token = None
         self.logins = 0
+        self.server_time = None  # Security Center's clock, from the last envelope's timestamp
         if self.mode == "api_key":
             self.http.session.headers["x-apikey"] = "accesskey=%s; secretkey=%s;" % (access_key, secret_key)
 
@@ -141,6 +142,7 @@ class SecurityCenterClient:
         if not isinstance(body, dict) or "error_code" not in body or "response" not in body:
             raise UnexpectedResponseError("answer is not a Security Center envelope", SYSTEM, method, path,
                                           status=response.status_code)
+        self.server_time = to_int(body.get("timestamp")) or self.server_time
         code = to_int(body.get("error_code")) or 0
         message = (body.get("error_msg") or "").strip()
         if response.status_code >= 400 or code:

@@ -139,6 +139,7 @@ class HttpClient:
         if retries is None or retries < 0:
             raise ValueError("%s: retries must be 0 or more, got %r" % (system, retries))
         self.retry_log = []
+        self.request_count = 0
         self.session = requests.Session()
         self.session.headers["User-Agent"] = user_agent
         # Passed on every request: a session-level verify loses to REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE.
@@ -177,6 +178,7 @@ class HttpClient:
         the caller, who knows the API's envelope.
         """
         method = method.upper()
+        self.request_count += 1
         url = self.url(path)
         path = urlsplit(url).path
         try:

@@ -1,0 +1,232 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Conductors SRE
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The daily compliance check's decisions: for each scheduled run that was due, did it complete?
+
+Input: scan definitions and scan results (normalized, see sc_types), the reference time, settings.
+Output: one row per due run with a verdict, the evidence and the runbook step that applies, the
+failing scan names, and the alert text in the runbook's form. Pure functions, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+from .scan_progress import ACTIVE_STATUSES, summarize_progress
+from .schedules import ScheduleError, dependent_on, describe, due_runs
+
+VERDICTS = ("ok", "running", "late", "partial", "error", "missing", "no_ips", "import_error", "maintenance",
+            "unknown_schedule")
+FAILING = frozenset(("late", "partial", "error", "missing", "no_ips", "import_error"))
+
+# Allowed duration by scan name (regular expressions, first match wins), fitting the runbook:
+# daily scans within the day, weekly CM7 All-ports scans within the week, and the public import of
+# 6000+ hosts, which takes about 24 hours.
+DEFAULT_DURATIONS = (
+    {"pattern": "^ALC_all_envs_public_import$", "hours": 26},
+    {"pattern": "CM7[ _-]?All-ports", "hours": 168},
+)
+DEFAULT_HOURS = 24
+PUBLIC_ZONES = ("ALC_SOS_SZ", "ALC_SOS~FR2_SZ")
+
+ALERT_HEADER = "The following scans are identified as failing and need investigation:"
+
+RUNBOOK_STEPS = {
+    "missing": "A scheduled scan failed to run: resubmit the failed scan (Resubmitting the failed scan)",
+    "late": "A scan is still in progress past its window (delays have occurred): follow its progress; "
+            "do not resubmit while it runs",
+    "import_error": "The scan completed but its results did not import: engage SOS with the import error",
+    "no_ips": "0 IPs scanned usually means a problem with our Nessus scanners: check the scan zone's scanners "
+              "(Handling private ip scan failures)",
+    ("partial", "public"): "Handling public ip scan failures: resubmit the scan; if the resubmission fails, engage SOS",
+    ("error", "public"): "Handling public ip scan failures: resubmit the scan; if the resubmission fails, engage SOS",
+    ("partial", "private"): "Handling private ip scan failures: resubmit the scan first, then check the scan "
+                            "zone's scanners",
+    ("error", "private"): "Handling private ip scan failures: resubmit the scan first, then check the scan "
+                          "zone's scanners",
+    "maintenance": "Within a declared maintenance window: reported, not alerted",
+    "unknown_schedule": "The schedule could not be read: check the scan definition in Security Center",
+    "running": "Running within its allowed duration: nothing to do yet",
+    "ok": "",
+}
+
+
+def allowed_hours(name, rules=DEFAULT_DURATIONS, default=DEFAULT_HOURS):
+    for rule in rules or ():
+        if re.search(rule["pattern"], name or ""):
+            return float(rule["hours"])
+    return float(default)
+
+
+def visibility(zone_name, public_zones=PUBLIC_ZONES):
+    """``public`` for scans through the SOS scanners' zones, ``private`` for our own scanners' zones."""
+    return "public" if zone_name in public_zones else "private"
+
+
+def runbook_step(verdict, scan_visibility):
+    return RUNBOOK_STEPS.get((verdict, scan_visibility)) or RUNBOOK_STEPS.get(verdict, "")
+
+
+def iso(epoch, zone=timezone.utc):
+    if epoch is None:
+        return None
+    return datetime.fromtimestamp(epoch, zone).isoformat()
+
+
+def alert_text(failing_names):
+    """The runbook's alert: the header, a blank line, then the names in square brackets."""
+    if not failing_names:
+        return ""
+    return "%s\n\n[%s]" % (ALERT_HEADER, " ".join(failing_names))
+
+
+def evidence(result, zone=timezone.utc):
+    summary = summarize_progress(result)
+    return {
+        "result_id": result.get("id"),
+        "status": result.get("status"),
+        "created": result.get("createdTime"),
+        "created_at": iso(result.get("createdTime"), zone),
+        "started_at": iso(result.get("startTime"), zone),
+        "finished_at": iso(result.get("finishTime"), zone),
+        "total_ips": result.get("totalIPs"),
+        "scanned_ips": result.get("scannedIPs"),
+        "percent": summary["percent"],
+        "error_details": result.get("errorDetails") or "",
+        "import_status": result.get("importStatus"),
+        "import_error_details": result.get("importErrorDetails") or "",
+    }
+
+
+def judge(candidates, deadline, now):
+    """The verdict for one due run from the results created in its window (newest last)."""
+    if not candidates:
+        return "missing", None, "no scan result was created for this run"
+    completed = []
+    for result in candidates:
+        if result.get("status") == "Completed":
+            if (result.get("importStatus") or "") == "Error":
+                completed.append(("import_error", result, "completed, but the import failed: %s"
+                                  % (result.get("importErrorDetails") or "no details")))
+            elif not result.get("scannedIPs"):
+                completed.append(("no_ips", result, "completed with 0 IPs scanned"))
+            else:
+                completed.append(("ok", result, "completed, %s IPs scanned" % result.get("scannedIPs")))
+    ok = [item for item in completed if item[0] == "ok"]
+    if ok:
+        return ok[-1]
+    active = [r for r in candidates if r.get("status") in ACTIVE_STATUSES]
+    if active:
+        result = active[-1]
+        percent = summarize_progress(result)["percent"]
+        done = "" if percent is None else ", %s%% done" % percent
+        if now < deadline:
+            return "running", result, "%s within its allowed duration%s" % (result.get("status"), done)
+        return "late", result, "still %s past its allowed duration%s" % (result.get("status"), done)
+    if completed:
+        return completed[-1]
+    result = candidates[-1]
+    status = result.get("status")
+    detail = result.get("errorDetails") or "no error details"
+    if status == "Partial":
+        return "partial", result, "ended Partial: %s" % detail
+    return "error", result, "ended %s: %s" % (status, detail)
+
+
+def in_maintenance(windows, start, end, scan_name, zone_name):
+    for window in windows or ():
+        if window.get("scans") and scan_name not in window["scans"]:
+            continue
+        if window.get("zones") and zone_name not in window["zones"]:
+            continue
+        if window["start"] < end and start < window["end"]:
+            return window
+    return None
+
+
+def check(definitions, results, now, period_hours=24.0, grace_minutes=60.0, durations=DEFAULT_DURATIONS,
+          default_hours=DEFAULT_HOURS, maintenance=(), public_zones=PUBLIC_ZONES, tolerance_minutes=10.0):
+    """Evaluate every definition's due runs in ``[now - grace - period, now - grace)``.
+
+    Runs due within the last ``grace_minutes`` are not judged yet: Security Center may not have
+    created their result. A result belongs to a run when it was created between ``tolerance`` before
+    the due time and the end of the run's window (its allowed duration, or the next due run).
+    """
+    period_end = now - grace_minutes * 60
+    period_start = period_end - period_hours * 3600
+    tolerance = tolerance_minutes * 60
+    by_id = {d.get("id"): d for d in definitions}
+    results_by_scan = {}
+    for result in sorted(results, key=lambda r: (r.get("createdTime") or 0, r.get("id") or 0)):
+        scan_id = (result.get("scan") or {}).get("id")
+        results_by_scan.setdefault(scan_id, []).append(result)
+    rows = []
+    for definition in definitions:
+        rows.extend(_rows_for(definition, by_id, results_by_scan, now, period_start, period_end, tolerance,
+                              durations, default_hours, maintenance, public_zones))
+    rows.sort(key=lambda row: (row["name"].lower(), row["due"] or 0))
+    return summarize(rows, {"start": int(period_start), "end": int(period_end), "now": int(now)})
+
+
+def _rows_for(definition, by_id, results_by_scan, now, period_start, period_end, tolerance, durations,
+              default_hours, maintenance, public_zones):
+    name = definition.get("name") or "scan #%s" % definition.get("id")
+    zone_name = (definition.get("zone") or {}).get("name") or ""
+    scan_visibility = visibility(zone_name, public_zones)
+    schedule = definition.get("schedule") or {}
+    hours = allowed_hours(name, durations, default_hours)
+    base = {"name": name, "id": definition.get("id"), "zone": zone_name, "visibility": scan_visibility,
+            "schedule": describe(schedule), "allowed_hours": hours}
+    try:
+        source = schedule
+        parent_id = dependent_on(schedule)
+        if parent_id is not None:
+            parent = by_id.get(parent_id)
+            if parent is None:
+                raise ScheduleError("it runs after scan #%s, which is not among the checked definitions" % parent_id)
+            source = parent.get("schedule") or {}
+            hours += allowed_hours(parent.get("name"), durations, default_hours)
+            base["allowed_hours"] = hours
+        dues = due_runs(source, period_start, period_end)
+    except ScheduleError as exc:
+        return [dict(base, due=None, due_local=None, deadline=None, verdict="unknown_schedule", failing=False,
+                     reason="cannot read the schedule: %s" % exc, evidence=None, results_in_window=0,
+                     runbook_step=runbook_step("unknown_schedule", scan_visibility))]
+    rows = []
+    for due in dues:
+        start = due.timestamp()
+        deadline = start + hours * 3600
+        following = due_runs(source, start + 1, deadline)
+        window_end = min(deadline, following[0].timestamp()) if following else deadline
+        candidates = [r for r in results_by_scan.get(definition.get("id"), ())
+                      if start - tolerance <= (r.get("createdTime") or 0) < window_end - tolerance]
+        verdict, result, reason = judge(candidates, deadline, now)
+        if verdict in FAILING:
+            window = in_maintenance(maintenance, start, deadline, name, zone_name)
+            if window:
+                reason = "%s; during maintenance %s" % (reason, window.get("reason") or "")
+                verdict = "maintenance"
+        rows.append(dict(
+            base, due=int(start), due_local=due.isoformat(), deadline=int(deadline), verdict=verdict,
+            failing=verdict in FAILING, reason=reason, results_in_window=len(candidates),
+            evidence=evidence(result, due.tzinfo) if result else None,
+            runbook_step=runbook_step(verdict, scan_visibility),
+        ))
+    return rows
+
+
+def summarize(rows, period):
+    failing = sorted({row["name"] for row in rows if row["failing"]}, key=lambda n: (n.lower(), n))
+    counts = {verdict: 0 for verdict in VERDICTS}
+    for row in rows:
+        counts[row["verdict"]] += 1
+    return {
+        "scans": rows,
+        "failing": failing,
+        "counts": counts,
+        "alert_text": alert_text(failing),
+        "compliant": not failing,
+        "period": dict(period, start_at=iso(period["start"]), end_at=iso(period["end"]), now_at=iso(period["now"])),
+        "unknown_schedules": sorted({row["name"] for row in rows if row["verdict"] == "unknown_schedule"}),
+    }
