@@ -286,7 +286,7 @@ class SecurityCenter:
         for scanner_spec in spec.get("unzoned_scanners") or []:
             self._add_scanner(scanner_spec, None, scanner_address)
         zones_by_name = {z["name"]: z for z in self.zones.values()}
-        for scan_spec in spec.get("scans") or []:
+        for scan_spec in (spec.get("scans") or []) + (spec.get("extra_scans") or []):
             sid = int(scan_spec.get("id", len(self.scans) + 1))
             zone = zones_by_name.get(scan_spec.get("zone")) if scan_spec.get("zone") else None
             self.scans[sid] = {
@@ -302,7 +302,10 @@ class SecurityCenter:
         days = float(history.get("days", 3))
         now = self.clock.now()
         for scan in self.scans.values():
-            due = occurrences(scan["schedule"], now - days * 86400, now)
+            try:
+                due = occurrences(scan["schedule"], now - days * 86400, now)
+            except (ValueError, KeyError):
+                continue  # a schedule Security Center stores but nothing runs from
             for index, when in enumerate(due):
                 plan = dict(scan["run"])
                 if index == len(due) - 1 and scan["latest"] is not None:
@@ -487,7 +490,10 @@ class SecurityCenter:
 
     def next_run(self, scan):
         now = self.clock.now()
-        due = occurrences(scan["schedule"], now, now + 15 * 86400)
+        try:
+            due = occurrences(scan["schedule"], now, now + 15 * 86400)
+        except (ValueError, KeyError):
+            return 0
         return int(due[0]) if due else 0
 
     def ep_scans(self, request, user):

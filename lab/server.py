@@ -47,8 +47,10 @@ class Lab:
 
     def start(self):
         tls = self._tls(self.bind, "localhost")
-        sc = self.world.sc
-        self._serve("securitycenter", LabApp("securitycenter", sc, self.world, sc.error_body), tls)
+        world = self.world
+        for name, system in (("securitycenter", world.sc), ("github", world.github), ("pagerduty", world.pagerduty)):
+            self._serve(name, LabApp(name, system, world, system.error_body), tls)
+        world.github.base_url = self.url("github")
         self.write_settings()
         return self
 
@@ -79,6 +81,15 @@ class Lab:
             "TSC_PASSWORD": user["password"],
             "TSC_CA_PATH": self.ca_path,
             "TSC_VALIDATE_CERTS": "true",
+            "GITHUB_API_URL": self.url("github") + "/api/v3",
+            "GITHUB_TOKEN": self.world.github.token,
+            "GITHUB_REPOSITORY": self.world.github.repository,
+            "GITHUB_CA_PATH": self.ca_path,
+            "PAGERDUTY_EVENTS_URL": self.url("pagerduty"),
+            "PAGERDUTY_ROUTING_KEY": self.world.pagerduty.routing_key,
+            "PAGERDUTY_API_URL": self.url("pagerduty"),
+            "PAGERDUTY_API_TOKEN": self.world.pagerduty.api_token,
+            "PAGERDUTY_CA_PATH": self.ca_path,
             "LAB_DIR": self.lab_dir,
             "LAB_SCENARIO": self.world.spec.get("name", ""),
             "LAB_REQUEST_LOG": self.world.recorder.path,

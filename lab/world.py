@@ -12,6 +12,8 @@ import yaml
 from werkzeug.wrappers import Request, Response
 
 from .core import Clock, Faults, Recorder, json_response
+from .github import GitHub
+from .pagerduty import PagerDuty
 from .securitycenter import SecurityCenter
 
 SCENARIO_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scenarios")
@@ -96,6 +98,8 @@ class World:
         self.secrets = Secrets()
         self.lock = threading.Lock()
         self.sc = SecurityCenter(spec.get("securitycenter") or {}, self.clock, self.secrets, self.scanner_address)
+        self.github = GitHub(spec.get("github") or {}, self.clock, self.secrets)
+        self.pagerduty = PagerDuty(spec.get("pagerduty") or {}, self.clock, self.secrets)
 
     @staticmethod
     def scanner_address(name, index):

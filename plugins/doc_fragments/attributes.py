@@ -35,3 +35,14 @@ attributes:
     membership:
       - conductors.nessus_compliance.securitycenter
 """
+
+    # Modules that change something in another system.
+    ACTION = r"""
+attributes:
+  check_mode:
+    description: Can run in check mode; nothing is sent and the result says what would be.
+    support: full
+  diff_mode:
+    description: Will return details on what has changed when in diff mode.
+    support: none
+"""

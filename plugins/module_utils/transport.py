@@ -140,10 +140,15 @@ class HttpClient:
             raise ValueError("%s: retries must be 0 or more, got %r" % (system, retries))
         self.retry_log = []
         self.request_count = 0
-        self.session = requests.Session()
+        self._retry_settings = dict(retries=retries, backoff=backoff, backoff_max=backoff_max)
+        self.session = self._session(SAFE_METHODS)
         self.session.headers["User-Agent"] = user_agent
+        self._idempotent_session = None
         # Passed on every request: a session-level verify loses to REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE.
         self.verify = (ca_path or True) if validate_certs else False
+
+    def _session(self, methods):
+        retries, backoff = self._retry_settings["retries"], self._retry_settings["backoff"]
         retry = Retry(
             total=retries,
             connect=retries,
@@ -151,28 +156,45 @@ class HttpClient:
             status=retries,
             other=0,
             redirect=0,
-            allowed_methods=SAFE_METHODS,
+            allowed_methods=methods,
             status_forcelist=RETRY_STATUSES,
             backoff_factor=backoff,
             backoff_jitter=backoff / 2.0,
-            backoff_max=backoff_max,
+            backoff_max=self._retry_settings["backoff_max"],
             respect_retry_after_header=True,
             raise_on_status=False,
             raise_on_redirect=False,
         )
+        session = requests.Session()
         adapter = HTTPAdapter(max_retries=retry)
-        self.session.mount("https://", adapter)
-        self.session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
+        return session
+
+    def _for(self, method, idempotent):
+        """The session to send with: POSTs that the API makes idempotent (a dedup key) may be retried too."""
+        if not idempotent or method in SAFE_METHODS:
+            return self.session
+        if self._idempotent_session is None:
+            self._idempotent_session = self._session(SAFE_METHODS | frozenset(("POST", "PUT", "PATCH")))
+            self._idempotent_session.headers = self.session.headers
+            self._idempotent_session.cookies = self.session.cookies
+        return self._idempotent_session
 
     def close(self):
         self.session.close()
+        if self._idempotent_session is not None:
+            self._idempotent_session.close()
 
     def url(self, path):
         return self.base_url + "/" + path.lstrip("/")
 
     def request(self, method, path, params=None, json_body=None, data=None, headers=None, auth=None,
-                allow_redirects=False):
+                allow_redirects=False, idempotent=False):
         """Send one request (retried by the transport only when safe) and return the response.
+
+        ``idempotent=True`` marks a change the API itself de-duplicates (a PagerDuty event with its
+        dedup_key), which may then be retried like a read.
 
         Raises TransportError when no HTTP answer came back. HTTP error statuses are returned to
         the caller, who knows the API's envelope.
@@ -182,7 +204,7 @@ class HttpClient:
         url = self.url(path)
         path = urlsplit(url).path
         try:
-            response = self.session.request(
+            response = self._for(method, idempotent).request(
                 method, url, params=params, json=json_body, data=data, headers=headers, auth=auth,
                 timeout=self.timeout, allow_redirects=allow_redirects, verify=self.verify,
             )

@@ -1,0 +1,64 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Conductors SRE
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    # Connection options of the PagerDuty modules (module_utils/pagerduty.py).
+    DOCUMENTATION = r"""
+options:
+  events_url:
+    description:
+      - Base URL of the PagerDuty Events API v2; events are posted to C(/v2/enqueue) below it.
+      - If not set, the environment variable E(PAGERDUTY_EVENTS_URL) is used.
+    type: str
+    default: https://events.pagerduty.com
+  routing_key:
+    description:
+      - Integration key of the Events API v2 integration of the service to alert.
+      - If not set, the environment variable E(PAGERDUTY_ROUTING_KEY) is used.
+    type: str
+  api_url:
+    description:
+      - Base URL of the PagerDuty REST API, to read incidents.
+      - If not set, the environment variable E(PAGERDUTY_API_URL) is used.
+    type: str
+    default: https://api.pagerduty.com
+  api_token:
+    description:
+      - A REST API token (read access is enough), to read incidents.
+      - If not set, the environment variable E(PAGERDUTY_API_TOKEN) is used.
+    type: str
+  ca_path:
+    description:
+      - PEM bundle of the certificate authorities to trust for both URLs.
+      - If not set, the environment variable E(PAGERDUTY_CA_PATH) is used, then the system trust store.
+    type: path
+  validate_certs:
+    description: Verify the TLS certificates.
+    type: bool
+    default: true
+  timeout:
+    description: Seconds to wait for each HTTP answer.
+    type: float
+    default: 30.0
+  retries:
+    description:
+      - How many times a read, or an event with a C(dedup_key) (which PagerDuty de-duplicates), is retried
+        on HTTP 429, 5xx or a connection error, with exponential backoff and jitter.
+    type: int
+    default: 3
+requirements:
+  - requests
+"""
+
+    ACTION_GROUP = r"""
+attributes:
+  action_group:
+    description: Use C(group/conductors.nessus_compliance.pagerduty) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - conductors.nessus_compliance.pagerduty
+"""

@@ -1,0 +1,97 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Conductors SRE
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""PagerDuty: the Events API v2 (send trigger/acknowledge/resolve) and the REST API (read incidents).
+
+An event with a ``dedup_key`` is idempotent on PagerDuty's side (a repeated trigger adds to the same
+alert), so it is retried on 429/5xx like a read; an event without one is never retried.
+"""
+
+from __future__ import annotations
+
+from ansible.module_utils.basic import env_fallback
+
+from .transport import ApiError, AuthError, HttpClient, decode_json
+
+SYSTEM = "PagerDuty"
+
+PAGERDUTY_ARGUMENT_SPEC = dict(
+    events_url=dict(type="str", default="https://events.pagerduty.com",
+                    fallback=(env_fallback, ["PAGERDUTY_EVENTS_URL"])),
+    routing_key=dict(type="str", no_log=True, fallback=(env_fallback, ["PAGERDUTY_ROUTING_KEY"])),
+    api_url=dict(type="str", default="https://api.pagerduty.com", fallback=(env_fallback, ["PAGERDUTY_API_URL"])),
+    api_token=dict(type="str", no_log=True, fallback=(env_fallback, ["PAGERDUTY_API_TOKEN"])),
+    ca_path=dict(type="path", fallback=(env_fallback, ["PAGERDUTY_CA_PATH"])),
+    validate_certs=dict(type="bool", default=True),
+    timeout=dict(type="float", default=30.0),
+    retries=dict(type="int", default=3),
+)
+
+
+class PagerDutyClient:
+    def __init__(self, events_url, routing_key=None, api_url=None, api_token=None, ca_path=None, validate_certs=True,
+                 timeout=30.0, retries=3, backoff=0.5):
+        options = dict(timeout=timeout, validate_certs=validate_certs, ca_path=ca_path, retries=retries, backoff=backoff)
+        self.events = HttpClient(events_url, SYSTEM, setting="events_url (PAGERDUTY_EVENTS_URL)", **options)
+        self.api = HttpClient(api_url, SYSTEM, setting="api_url (PAGERDUTY_API_URL)", **options) if api_token else None
+        self._routing_key = routing_key
+        if self.api is not None:
+            self.api.session.headers.update({"Authorization": "Token token=%s" % api_token,
+                                             "Accept": "application/vnd.pagerduty+json;version=2"})
+
+    @classmethod
+    def from_module(cls, module):
+        p = module.params
+        return cls(p["events_url"], p["routing_key"], p["api_url"], p["api_token"], p["ca_path"], p["validate_certs"],
+                   p["timeout"], p["retries"])
+
+    @property
+    def retry_log(self):
+        return self.events.retry_log + (self.api.retry_log if self.api else [])
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.events.close()
+        if self.api is not None:
+            self.api.close()
+
+    def send(self, event_action, dedup_key=None, payload=None, links=None, client=None, client_url=None):
+        """Send one event; returns PagerDuty's answer (``status``, ``message``, ``dedup_key``)."""
+        if not self._routing_key:
+            raise ValueError("%s: no routing key; set routing_key (PAGERDUTY_ROUTING_KEY)" % SYSTEM)
+        event = {"routing_key": self._routing_key, "event_action": event_action}
+        if dedup_key:
+            event["dedup_key"] = dedup_key
+        if event_action == "trigger":
+            event["payload"] = payload
+            if client:
+                event["client"] = client
+            if client_url:
+                event["client_url"] = client_url
+        if links:
+            event["links"] = links
+        response = self.events.request("POST", "v2/enqueue", json_body=event, idempotent=bool(dedup_key))
+        data = decode_json(response, SYSTEM, "POST", "/v2/enqueue")
+        if response.status_code == 202:
+            return data
+        errors = "; ".join(str(e) for e in (data.get("errors") or [])) if isinstance(data, dict) else None
+        message = data.get("message") if isinstance(data, dict) else None
+        raise ApiError(message or "event refused", SYSTEM, "POST", "/v2/enqueue", status=response.status_code,
+                       detail=errors)
+
+    def open_incidents(self, incident_key):
+        """Triggered or acknowledged incidents with this key (REST API, needs api_token)."""
+        if self.api is None:
+            raise ValueError("%s: reading incidents needs api_token (PAGERDUTY_API_TOKEN)" % SYSTEM)
+        params = {"incident_key": incident_key, "statuses[]": ["triggered", "acknowledged"]}
+        response = self.api.request("GET", "incidents", params=params)
+        data = decode_json(response, SYSTEM, "GET", "/incidents")
+        if response.status_code == 200:
+            return data.get("incidents") or []
+        message = ((data or {}).get("error") or {}).get("message") if isinstance(data, dict) else None
+        if response.status_code in (401, 403):
+            raise AuthError(message or "token refused", SYSTEM, "GET", "/incidents", status=response.status_code,
+                            hint="check PAGERDUTY_API_TOKEN")
+        raise ApiError(message or "request failed", SYSTEM, "GET", "/incidents", status=response.status_code)
