@@ -73,10 +73,14 @@ issue:
   description: The issue (C(number), C(title), C(html_url), C(state)); null when one would be created in check mode.
   returned: success
   type: dict
-  sample: {number: 12, title: "Nessus scan compliance: failing scans on 2026-11-26", html_url: "https://ghe.example.com/alchemy-conductors/team/issues/12", state: open}
+  sample:
+    number: 12
+    title: "Nessus scan compliance: failing scans on 2026-11-26"
+    html_url: https://ghe.example.com/alchemy-conductors/team/issues/12
+    state: open
 comment:
   description: The comment added (C(id), C(html_url)).
-  returned: when O(action=commented)
+  returned: when RV(action=commented)
   type: dict
 retries:
   description: Requests the transport retried; empty when none.

@@ -77,7 +77,7 @@ def test_late_when_still_running_past_the_allowed_duration():
 
 
 def test_evidence_is_kept():
-    _rows, outcome = verdicts([definition()], [result(status="Partial", scanned=120, errorDetails="timeout")])
+    outcome = verdicts([definition()], [result(status="Partial", scanned=120, errorDetails="timeout")])[1]
     evidence = outcome["scans"][0]["evidence"]
     assert evidence["result_id"] == 100 and evidence["status"] == "Partial"
     assert evidence["scanned_ips"] == 120 and evidence["total_ips"] == 300 and evidence["error_details"] == "timeout"
@@ -87,7 +87,7 @@ def test_evidence_is_kept():
 def test_runbook_example_alert_text():
     defs = [definition(1), definition(2, "ALC_all_envs_public_import", "ALC_SOS_SZ", "TZID=UTC:20260101T000000")]
     results = [result(200, 2, status="Partial", created=datetime.fromisoformat("2026-11-26T00:00:05+00:00").timestamp())]
-    _rows, outcome = verdicts(defs, results)
+    outcome = verdicts(defs, results)[1]
     assert outcome["failing"] == ["ALC_all_envs_public_import", "ALC_Prod_WDC06_private_import"]
     assert outcome["alert_text"] == (
         "The following scans are identified as failing and need investigation:\n\n"
@@ -101,7 +101,7 @@ def test_runbook_example_alert_text():
 def test_weekly_scan_is_checked_on_its_day_only():
     cm7 = definition(3, "ALC_Prod_WDC06_CM7_All-ports", start="TZID=America/New_York:20260104T030000",
                      rule="FREQ=WEEKLY;INTERVAL=1;BYDAY=SU")
-    thursday, _ = verdicts([cm7], [])
+    thursday = verdicts([cm7], [])[0]
     assert thursday == []
     monday = datetime.fromisoformat("2026-11-30T13:00:00+00:00").timestamp()
     sunday_due = datetime.fromisoformat("2026-11-29T03:00:00-05:00").timestamp()
@@ -115,7 +115,7 @@ def test_scan_in_another_time_zone_around_midnight():
     # Tokyo 02:00 on the 27th is 17:00 UTC on the 26th: due before a 18:00 UTC check, not before a 16:00 one.
     tokyo = definition(4, "ALC_Prod_TOK02_private_import", "ALC_Prod_TOK02_SZ", "TZID=Asia/Tokyo:20260101T020000")
     due = datetime.fromisoformat("2026-11-27T02:00:00+09:00").timestamp()
-    before, _ = verdicts([tokyo], [], now=due - 3600, grace_minutes=0, period_hours=10)
+    before = verdicts([tokyo], [], now=due - 3600, grace_minutes=0, period_hours=10)[0]
     assert before == []
     after, outcome = verdicts([tokyo], [result(sid=4, created=due + 2)], now=due + 2 * 3600, grace_minutes=60,
                               period_hours=10)
