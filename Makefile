@@ -45,10 +45,13 @@ lab-down: ## stop the lab
 demo: venv ## start the lab and run the main job against it
 	$(MAKE) --no-print-directory lab-up SCENARIO=$(SCENARIO)
 	set -a; . $(LAB_DIR)/env.sh; set +a; \
-	  $(BIN)/ansible-playbook playbooks/scan_zone_health.yml -e scan_zone_health_report_dir=$(abspath $(REPORTS)) \
+	  { $(BIN)/ansible-playbook playbooks/scan_compliance.yml -e scan_compliance_report_dir=$(abspath $(REPORTS)) \
+	      -e '{"scan_compliance_github_issue": true, "scan_compliance_pagerduty": true}' \
+	    && $(BIN)/ansible-playbook playbooks/scan_zone_health.yml -e scan_zone_health_report_dir=$(abspath $(REPORTS)); } \
 	  || { $(MAKE) --no-print-directory lab-down; exit 1; }
 	$(MAKE) --no-print-directory lab-down
-	@echo "reports in $(REPORTS)/"
+	@echo; echo "== the alert (reports/scan_compliance.md):"; cat $(REPORTS)/scan_compliance.md
+	@echo; echo "reports in $(REPORTS)/"
 
 test: venv ## every quality gate and every test (what .ci/run runs)
 	@start=$$(date +%s); \

@@ -533,7 +533,7 @@ class SecurityCenter:
         with self.lock:
             runs = list(self.runs.values())
         for run in runs:
-            if run.created > now:
+            if run.created > now or (compare != "finishTime" and not start <= run.created <= end):
                 continue
             view = run.view(now)
             stamp = float(view["finishTime"] if compare == "finishTime" else view["createdTime"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shlex
 import signal
@@ -27,6 +28,7 @@ class Lab:
     """The running lab: a world and one HTTPS server per system, each in its own thread."""
 
     def __init__(self, scenario, lab_dir, bind="127.0.0.1", speed=None):
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the request log is the lab's own record
         self.lab_dir = os.path.abspath(lab_dir)
         os.makedirs(self.lab_dir, exist_ok=True)
         spec = load_scenario(scenario)

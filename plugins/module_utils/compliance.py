@@ -188,17 +188,20 @@ def _rows_for(definition, by_id, results_by_scan, now, period_start, period_end,
             source = parent.get("schedule") or {}
             hours += allowed_hours(parent.get("name"), durations, default_hours)
             base["allowed_hours"] = hours
-        dues = due_runs(source, period_start, period_end)
+        # One pass over the schedule gives the runs due in the period and, after each, the next one.
+        upcoming = due_runs(source, period_start, period_end + hours * 3600)
     except ScheduleError as exc:
         return [dict(base, due=None, due_local=None, deadline=None, verdict="unknown_schedule", failing=False,
                      reason="cannot read the schedule: %s" % exc, evidence=None, results_in_window=0,
                      runbook_step=runbook_step("unknown_schedule", scan_visibility))]
     rows = []
-    for due in dues:
+    for index, due in enumerate(upcoming):
         start = due.timestamp()
+        if start >= period_end:
+            break
         deadline = start + hours * 3600
-        following = due_runs(source, start + 1, deadline)
-        window_end = min(deadline, following[0].timestamp()) if following else deadline
+        following = upcoming[index + 1].timestamp() if index + 1 < len(upcoming) else deadline
+        window_end = min(deadline, following)
         candidates = [r for r in results_by_scan.get(definition.get("id"), ())
                       if start - tolerance <= (r.get("createdTime") or 0) < window_end - tolerance]
         verdict, result, reason = judge(candidates, deadline, now)

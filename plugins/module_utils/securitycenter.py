@@ -23,6 +23,7 @@ from .transport import (
     UnexpectedResponseError,
     decode_json,
 )
+from .compliance import check
 from .sc_types import normalize, to_int, usable_and_manageable
 
 SYSTEM = "Security Center"
@@ -62,6 +63,16 @@ SCANNER_FIELDS = (
     "id", "name", "description", "status", "ip", "port", "enabled", "version", "uptime", "loadAvg", "numScans",
     "pluginSet", "zones", "agentCapable", "createdTime", "modifiedTime",
 )
+
+
+# What the compliance check reads: only the fields its verdicts and evidence use.
+COMPLIANCE_SCAN_FIELDS = ("id", "name", "status", "zone", "schedule")
+COMPLIANCE_RESULT_FIELDS = (
+    "id", "name", "status", "scan", "importStatus", "importErrorDetails", "errorDetails", "totalIPs", "scannedIPs",
+    "completedChecks", "totalChecks", "startTime", "finishTime", "createdTime",
+)
+# A run's result may be created a little before its due time (scheduler clock, queueing).
+TOLERANCE_MINUTES = 10.0
 
 
 class InvalidTokenError(AuthError):
@@ -259,6 +270,28 @@ class SecurityCenterClient:
 
     def get_zone(self, zone_id):
         return normalize(self.get("zone/%d" % int(zone_id)))
+
+
+def fetch_and_check(client, select, period_hours, grace_minutes, durations, default_hours, maintenance, public_zones,
+                    now=None):
+    """The daily compliance check: two list requests (definitions, then results of the period), then the verdicts.
+
+    ``select`` picks the definitions to check (a compiled JMESPath ``search``); the reference time is
+    Security Center's clock unless ``now`` is given.
+    """
+    definitions = client.list_scans(fields=COMPLIANCE_SCAN_FIELDS)
+    now = now if now is not None else client.server_time
+    selected = select(definitions)
+    if not isinstance(selected, list) or not all(isinstance(item, dict) for item in selected):
+        raise ValueError("scope must select a list of scan definitions, got %r" % (selected,))
+    period_start = now - grace_minutes * 60 - period_hours * 3600
+    results = client.list_scan_results(start_time=period_start - TOLERANCE_MINUTES * 60, end_time=now,
+                                       fields=COMPLIANCE_RESULT_FIELDS)
+    outcome = check(selected, results, now, period_hours, grace_minutes, durations, default_hours, maintenance,
+                    public_zones, TOLERANCE_MINUTES)
+    outcome["requests"] = client.http.request_count - client.logins
+    outcome["definitions_checked"] = len(selected)
+    return outcome
 
 
 __all__ = ["SecurityCenterClient", "SC_ARGUMENT_SPEC", "InvalidTokenError", "NotFoundError", "credentials_mode"]

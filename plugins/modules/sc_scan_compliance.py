@@ -230,6 +230,10 @@ unknown_schedules:
   returned: success
   type: list
   elements: str
+definitions_checked:
+  description: How many scan definitions O(scope) selected.
+  returned: success
+  type: int
 requests:
   description: How many requests the check made to Security Center (a session's login and logout not counted).
   returned: success
@@ -249,12 +253,11 @@ from ansible_collections.conductors.nessus_compliance.plugins.module_utils.commo
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.compliance import (
     DEFAULT_DURATIONS,
     PUBLIC_ZONES,
-    check,
 )
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.securitycenter import (
     SC_ARGUMENT_SPEC,
-    SCAN_RESULT_FIELDS,
     SecurityCenterClient,
+    fetch_and_check,
 )
 
 try:
@@ -264,9 +267,6 @@ try:
 except ImportError:
     HAS_JMESPATH = False
 
-SCAN_FIELDS = ("id", "name", "description", "status", "zone", "schedule", "maxScanTime")
-# A run's result may be created a little before its due time (scheduler clock, queueing).
-TOLERANCE_MINUTES = 10.0
 
 
 def to_epoch(value, what):
@@ -338,19 +338,8 @@ def main():
     durations = p["durations"] if p["durations"] is not None else list(DEFAULT_DURATIONS)
 
     def action(client):
-        definitions = client.list_scans(fields=SCAN_FIELDS)
-        now = p["now"] if p["now"] is not None else client.server_time
-        selected = scope.search(definitions)
-        if not isinstance(selected, list) or not all(isinstance(item, dict) for item in selected):
-            raise ValueError("scope must select a list of scan definitions, got %r" % (selected,))
-        period_start = now - p["grace_minutes"] * 60 - p["period_hours"] * 3600
-        results = client.list_scan_results(start_time=period_start - TOLERANCE_MINUTES * 60, end_time=now,
-                                           fields=SCAN_RESULT_FIELDS)
-        result = check(selected, results, now, p["period_hours"], p["grace_minutes"], durations, p["default_hours"],
-                       windows, p["public_zones"], TOLERANCE_MINUTES)
-        result["requests"] = client.http.request_count - client.logins
-        result["definitions_checked"] = len(selected)
-        return result
+        return fetch_and_check(client, scope.search, p["period_hours"], p["grace_minutes"], durations,
+                               p["default_hours"], windows, p["public_zones"], p["now"])
 
     run_client(module, SecurityCenterClient.from_module, action)
 
