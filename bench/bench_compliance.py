@@ -25,7 +25,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
-import conftest  # noqa: E402,F401  (makes the collection importable)
+import conftest  # noqa: E402,F401  pylint: disable=unused-import  (makes the collection importable)
 from lab.server import Lab  # noqa: E402
 
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.compliance import (  # noqa: E402

@@ -268,7 +268,6 @@ except ImportError:
     HAS_JMESPATH = False
 
 
-
 def to_epoch(value, what):
     text = str(value).strip()
     try:

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.conductors.nessus_compliance.plugins.modules import (
     sc_scan_info,
@@ -15,75 +11,40 @@ from ansible_collections.conductors.nessus_compliance.plugins.modules import (
 )
 
 
-class ExitJson(Exception):
-    pass
-
-
-class FailJson(Exception):
-    pass
-
-
-@pytest.fixture(autouse=True)
-def module_exits(monkeypatch):
-    def exit_json(self, **kwargs):
-        raise ExitJson(kwargs)
-
-    def fail_json(self, **kwargs):
-        raise FailJson(kwargs)
-
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
-
-
-@pytest.fixture
-def sc_env(lab, monkeypatch):
-    """The connection comes from the TSC_* environment, as in AWX and .lab/env.sh."""
-    for key, value in lab.settings.items():
-        monkeypatch.setenv(key, value)
-    return lab
-
-
-def run(module, args, expect=ExitJson):
-    with patch_module_args(args):
-        with pytest.raises(expect) as exc:
-            module.main()
-    return exc.value.args[0]
-
-
-def test_scanner_info_decodes_status_and_zones(sc_env):
-    result = run(sc_scanner_info, {"update_status": True, "name": ["prod-wdc06-infra-nessus-01", "prod-wdc06-infra-nessus-02"]})
+def test_scanner_info_decodes_status_and_zones(lab_env, run_module):
+    result = run_module(sc_scanner_info, {"update_status": True, "name": ["prod-wdc06-infra-nessus-01", "prod-wdc06-infra-nessus-02"]})
     assert result["changed"] is False
     first, second = result["scanners"]
     assert first["status_decoded"]["summary"] == "Connection Error" and first["healthy"] is False
     assert second["healthy"] is True and second["zone_names"] == ["ALC_Prod_WDC06_SZ"]
     assert first["uptime"] == -1 and second["port"] == 8834 and second["enabled"] is True
     assert len(result["updated"]) == 21
-    assert sc_env.calls() == ["POST /rest/scanner/updateStatus", "GET /rest/scanner"]
-    fields = sc_env.requests()[1]["query"]["fields"].split(",")
+    assert lab_env.calls() == ["POST /rest/scanner/updateStatus", "GET /rest/scanner"]
+    fields = lab_env.requests()[1]["query"]["fields"].split(",")
     assert {"id", "name", "status", "ip", "zones"} <= set(fields)
 
 
-def test_scanner_info_unknown_name_fails_listing_known(sc_env):
-    result = run(sc_scanner_info, {"name": ["nope-01"]}, FailJson)
+def test_scanner_info_unknown_name_fails_listing_known(lab_env, run_module):
+    result = run_module(sc_scanner_info, {"name": ["nope-01"]}, fails=True)
     assert result["msg"].startswith("unknown scanner: nope-01; Security Center has: dev-mon01-infra-nessus-02")
 
 
-def test_zone_info_one_request_with_health(sc_env):
-    result = run(sc_zone_info, {"name": ["ALC_Prod_WDC06_SZ"]})
+def test_zone_info_one_request_with_health(lab_env, run_module):
+    result = run_module(sc_zone_info, {"name": ["ALC_Prod_WDC06_SZ"]})
     (zone,) = result["zones"]
     assert zone["unhealthy_scanners"] == ["prod-wdc06-infra-nessus-01"]
     assert zone["healthy_scanners"] == ["prod-wdc06-infra-nessus-02"]
     assert (zone["activeScanners"], zone["totalScanners"], zone["healthy"]) == (1, 2, False)
-    assert sc_env.calls() == ["GET /rest/zone"]
+    assert lab_env.calls() == ["GET /rest/zone"]
 
 
-def test_zone_info_unknown_zone(sc_env):
-    result = run(sc_zone_info, {"name": ["NOPE"]}, FailJson)
+def test_zone_info_unknown_zone(lab_env, run_module):
+    result = run_module(sc_zone_info, {"name": ["NOPE"]}, fails=True)
     assert "unknown scan zone: NOPE" in result["msg"] and "ALC_Prod_WDC06_SZ" in result["msg"]
 
 
-def test_scan_info_by_name_with_schedule(sc_env):
-    result = run(sc_scan_info, {"name": ["ALC_Prod_WDC06_private_import", "ALC_Prod_WDC06_CM7_All-ports"]})
+def test_scan_info_by_name_with_schedule(lab_env, run_module):
+    result = run_module(sc_scan_info, {"name": ["ALC_Prod_WDC06_private_import", "ALC_Prod_WDC06_CM7_All-ports"]})
     private, cm7 = sorted(result["scans"], key=lambda s: s["name"], reverse=True)
     assert private["schedule"]["type"] == "ical"
     assert private["schedule"]["start"] == "TZID=America/New_York:20260101T020000"
@@ -91,50 +52,50 @@ def test_scan_info_by_name_with_schedule(sc_env):
     assert private["schedule"]["enabled"] is True and isinstance(private["schedule"]["nextRun"], int)
     assert private["zone"]["name"] == "ALC_Prod_WDC06_SZ" and private["maxScanTime"] == 43200
     assert cm7["schedule"]["repeatRule"] == "FREQ=WEEKLY;INTERVAL=1;BYDAY=SU"
-    assert sc_env.calls() == ["GET /rest/scan"]
+    assert lab_env.calls() == ["GET /rest/scan"]
 
 
-def test_scan_info_by_id_and_unknown_id(sc_env):
-    assert run(sc_scan_info, {"id": [3]})["scans"][0]["name"] == "ALC_Dev_MON01_private_import"
-    result = run(sc_scan_info, {"id": [4242]}, FailJson)
+def test_scan_info_by_id_and_unknown_id(lab_env, run_module):
+    assert run_module(sc_scan_info, {"id": [3]})["scans"][0]["name"] == "ALC_Dev_MON01_private_import"
+    result = run_module(sc_scan_info, {"id": [4242]}, fails=True)
     assert "Scan #4242 does not exist" in result["msg"] and result["error"]["code"] == 147
 
 
-def test_scan_result_info_window_one_request(sc_env):
-    now = int(sc_env.world.clock.now())
-    result = run(sc_scan_result_info, {"end_time": now, "window_hours": 24, "scan_name": ["ALC_all_envs_public_import"]})
+def test_scan_result_info_window_one_request(lab_env, run_module):
+    now = int(lab_env.world.clock.now())
+    result = run_module(sc_scan_result_info, {"end_time": now, "window_hours": 24, "scan_name": ["ALC_all_envs_public_import"]})
     (latest,) = result["scan_results"]
     assert latest["status"] == "Partial" and latest["scannedIPs"] == 4180 and latest["totalIPs"] == 6400
     assert "stopped responding" in latest["errorDetails"]
     assert latest["progress_summary"]["finished"] is True and latest["progress_summary"]["active"] is False
-    (call,) = sc_env.requests()
+    (call,) = lab_env.requests()
     assert call["path"] == "/rest/scanResult" and int(call["query"]["startTime"]) == now - 86400
 
 
-def test_scan_result_info_detail_has_progress(sc_env):
-    rid = max(sc_env.sc.runs)
-    result = run(sc_scan_result_info, {"id": rid})
+def test_scan_result_info_detail_has_progress(lab_env, run_module):
+    rid = max(lab_env.sc.runs)
+    result = run_module(sc_scan_result_info, {"id": rid})
     assert result["scan_result"]["id"] == rid
     assert isinstance(result["scan_result"]["progress"], dict)
-    assert sc_env.calls() == ["GET /rest/scanResult/%d" % rid]
+    assert lab_env.calls() == ["GET /rest/scanResult/%d" % rid]
 
 
-def test_scan_result_info_rejects_an_empty_window(sc_env):
-    result = run(sc_scan_result_info, {"start_time": 200, "end_time": 100}, FailJson)
+def test_scan_result_info_rejects_an_empty_window(lab_env, run_module):
+    result = run_module(sc_scan_result_info, {"start_time": 200, "end_time": 100}, fails=True)
     assert "start_time (200) must be before end_time (100)" in result["msg"]
-    assert sc_env.calls() == []
+    assert lab_env.calls() == []
 
 
-def test_missing_credentials_fail_before_any_request(lab, monkeypatch):
+def test_missing_credentials_fail_before_any_request(lab, run_module, monkeypatch):
     monkeypatch.setenv("TSC_URL", lab.settings["TSC_URL"])
     for key in ("TSC_ACCESS_KEY", "TSC_SECRET_KEY", "TSC_USERNAME", "TSC_PASSWORD"):
         monkeypatch.delenv(key, raising=False)
-    result = run(sc_zone_info, {}, FailJson)
+    result = run_module(sc_zone_info, {}, fails=True)
     assert "no credentials" in result["msg"]
     assert lab.calls() == []
 
 
-def test_url_without_scheme_fails_before_any_request(sc_env, monkeypatch):
+def test_url_without_scheme_fails_before_any_request(lab_env, run_module, monkeypatch):
     monkeypatch.setenv("TSC_URL", "sc.example.com")
-    result = run(sc_zone_info, {}, FailJson)
+    result = run_module(sc_zone_info, {}, fails=True)
     assert "must be an absolute http(s) URL" in result["msg"]
