@@ -25,7 +25,8 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
-import conftest  # noqa: E402,F401  pylint: disable=unused-import  (makes the collection importable)
+# tests/conftest.py makes the collection importable as ansible_collections.conductors.nessus_compliance
+import conftest  # noqa: E402,F401  pylint: disable=unused-import
 from lab.server import Lab  # noqa: E402
 
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.compliance import (  # noqa: E402
