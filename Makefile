@@ -74,6 +74,9 @@ scenarios: venv ## playbooks run by ansible-playbook against the lab
 	$(BIN)/python -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) tests/integration_py
 
 molecule: venv ## molecule test for every role scenario (extensions/molecule)
+	@# molecule keeps scenario state under ~/.ansible/tmp: start every run from a clean state
+	for s in extensions/molecule/*/molecule.yml; do \
+	  PATH=$(abspath $(BIN)):$$PATH $(BIN)/molecule reset -s $$(basename $$(dirname $$s)) >/dev/null; done
 	PATH=$(abspath $(BIN)):$$PATH $(BIN)/molecule test --all
 
 importer: venv ## build the collection and run galaxy-importer on the tarball
