@@ -47,7 +47,7 @@ options:
   table_file:
     description:
       - A YAML file holding C(zones) (as in O(zones)), relative to this source file when not absolute.
-    type: path
+    type: str
   site_settings:
     description:
       - Per-zone values that fill in or override the table's site settings (C(domain), C(bastion_target)),
@@ -74,6 +74,7 @@ zones:
     visibility: public
     c_code: ALC
 
+---
 # site.scan_zones.yml: the shipped table with the site's settings and constructed groups
 plugin: conductors.nessus_compliance.scan_zones
 table_file: alc_table.yml
@@ -135,6 +136,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         source = path
         data = inline
         if table_file:
+            table_file = os.path.expanduser(table_file)
             source = table_file if os.path.isabs(table_file) else os.path.join(os.path.dirname(path), table_file)
             content = self.loader.load_from_file(source, cache="none")
             data = content.get("zones") if isinstance(content, dict) else None
