@@ -50,9 +50,11 @@ class Lab:
     def start(self):
         tls = self._tls(self.bind, "localhost")
         world = self.world
-        for name, system in (("securitycenter", world.sc), ("github", world.github), ("pagerduty", world.pagerduty)):
+        for name, system in (("securitycenter", world.sc), ("github", world.github), ("pagerduty", world.pagerduty),
+                             ("servicenow", world.servicenow)):
             self._serve(name, LabApp(name, system, world, system.error_body), tls)
         world.github.base_url = self.url("github")
+        world.servicenow.base_url = self.url("servicenow")
         self.write_settings()
         return self
 
@@ -92,6 +94,10 @@ class Lab:
             "PAGERDUTY_API_URL": self.url("pagerduty"),
             "PAGERDUTY_API_TOKEN": self.world.pagerduty.api_token,
             "PAGERDUTY_CA_PATH": self.ca_path,
+            "SN_HOST": self.url("servicenow"),
+            "SN_USERNAME": self.world.servicenow.username,
+            "SN_PASSWORD": self.world.servicenow.password,
+            "SN_CA_PATH": self.ca_path,
             "LAB_DIR": self.lab_dir,
             "LAB_SCENARIO": self.world.spec.get("name", ""),
             "LAB_REQUEST_LOG": self.world.recorder.path,

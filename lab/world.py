@@ -15,6 +15,7 @@ from .core import Clock, Faults, Recorder, json_response
 from .github import GitHub
 from .pagerduty import PagerDuty
 from .securitycenter import SecurityCenter
+from .servicenow import ServiceNow
 
 SCENARIO_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scenarios")
 
@@ -100,6 +101,7 @@ class World:
         self.sc = SecurityCenter(spec.get("securitycenter") or {}, self.clock, self.secrets, self.scanner_address)
         self.github = GitHub(spec.get("github") or {}, self.clock, self.secrets)
         self.pagerduty = PagerDuty(spec.get("pagerduty") or {}, self.clock, self.secrets)
+        self.servicenow = ServiceNow(spec.get("servicenow") or {}, self.clock, self.secrets)
 
     @staticmethod
     def scanner_address(name, index):

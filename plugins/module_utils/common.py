@@ -10,6 +10,15 @@ from ansible.module_utils.basic import missing_required_lib
 from .transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ApiError
 
 
+class ModuleFailure(Exception):
+    """Raised inside a module's action to fail with a message and a partial result, after the client is closed."""
+
+    def __init__(self, msg, **result):
+        super().__init__(msg)
+        self.msg = msg
+        self.result = result
+
+
 def require_requests(module):
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
@@ -40,6 +49,8 @@ def run_client(module, client_factory, action):
     try:
         with client:
             result = action(client)
+    except ModuleFailure as exc:
+        module.fail_json(msg=exc.msg, retries=client.retry_log, **exc.result)
     except (ApiError, ValueError) as exc:
         fail_on_error(module, exc, retries=client.retry_log)
     result.setdefault("changed", False)

@@ -251,6 +251,11 @@ class SecurityCenterClient:
             params["timeCompareField"] = time_compare_field
         return normalize(usable_and_manageable(self.get("scanResult", params)))
 
+    def launch_scan(self, scan_id):
+        """``POST /rest/scan/{id}/launch``: never retried. Returns the new result's id and Security Center's answer."""
+        data = normalize(self.post("scan/%d/launch" % int(scan_id), {}))
+        return (data.get("scanResult") or {}).get("id"), data
+
     def get_scan_result(self, result_id, fields=None):
         return normalize(self.get("scanResult/%d" % int(result_id), self._fields(fields)))
 

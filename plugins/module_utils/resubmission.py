@@ -1,0 +1,109 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Conductors SRE
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Resubmitting a failed scan, with the runbook's guards, and following it until it really scans.
+
+``launch_guard`` is pure: from the definition, the recent results and the reference time it says
+whether a launch must not happen and why. ``follow`` polls one result with a backing-off interval and
+never launches anything.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from .scan_progress import is_active, summarize_progress
+
+WAIT_TARGETS = ("none", "started", "scanning", "completed")
+PUBLIC_IMPORT_PATTERN = "^ALC_all_envs_public_import$"
+
+
+def _scan_id(result):
+    return (result.get("scan") or {}).get("id")
+
+
+def launch_guard(definition, results, zones_by_scan, now, recent_pattern=PUBLIC_IMPORT_PATTERN,
+                 recent_hours=24.0, force=False):
+    """None when the launch may go ahead, else ``{guard, reason, result}``.
+
+    1. ``already_running``: a result of the same definition is queued or running (``force`` never overrides).
+    2. ``zone_busy``: another definition's run is active on the same scan zone (overlapping runs slow
+       each other down).
+    3. ``recently_completed``: the definition matches ``recent_pattern`` and completed successfully within
+       ``recent_hours`` (the public import scans 6000+ hosts for about a day).
+    """
+    active = sorted((r for r in results if is_active(r.get("status"))), key=lambda r: r.get("createdTime") or 0)
+    mine = [r for r in active if _scan_id(r) == definition["id"]]
+    if mine:
+        result = mine[-1]
+        return {"guard": "already_running", "result": result,
+                "reason": "result #%s of %s is %s (created %s): not launching a second run"
+                          % (result.get("id"), definition["name"], result.get("status"), result.get("createdTime"))}
+    if force:
+        return None
+    zone = (definition.get("zone") or {}).get("name")
+    if zone:
+        others = [r for r in active if zones_by_scan.get(_scan_id(r)) == zone]
+        if others:
+            result = others[-1]
+            return {"guard": "zone_busy", "result": result,
+                    "reason": "%s (result #%s, %s) is active on scan zone %s: overlapping runs slow each other down"
+                              % (result.get("name"), result.get("id"), result.get("status"), zone)}
+    if recent_pattern and re.search(recent_pattern, definition["name"]):
+        since = now - recent_hours * 3600
+        done = [r for r in results if _scan_id(r) == definition["id"] and r.get("status") == "Completed"
+                and (r.get("scannedIPs") or 0) > 0 and (r.get("finishTime") or 0) >= since]
+        if done:
+            result = max(done, key=lambda r: r.get("finishTime") or 0)
+            return {"guard": "recently_completed", "result": result,
+                    "reason": "%s completed successfully %.1f hours ago (result #%s): leave it to its next scheduled "
+                              "run" % (definition["name"], (now - result["finishTime"]) / 3600.0, result.get("id"))}
+    return None
+
+
+def target_reached(target, summary):
+    """(reached, failed): whether a followed result reached the wait target, or can no longer reach it."""
+    status = summary["status"]
+    if target == "started":
+        return status not in ("Queued", "Preparing"), False
+    if target == "scanning":
+        if summary["scanning"]:
+            return True, False
+        if summary["finished"]:
+            return (status == "Completed" and (summary["scanned_ips"] or 0) > 0), status != "Completed" or not summary["scanned_ips"]
+        return False, False
+    if target == "completed":
+        if summary["finished"]:
+            return status == "Completed", status != "Completed"
+        return False, False
+    return True, False
+
+
+def follow(get_result, result_id, target, timeout, interval=2.0, max_interval=30.0, clock=time.monotonic,
+           sleep=time.sleep):
+    """Poll ``get_result(result_id)`` until ``target`` is reached, cannot be reached, or ``timeout`` passes.
+
+    The interval starts at ``interval`` and grows by half each poll up to ``max_interval``. Returns
+    ``{reached, failed, timed_out, polls, seconds, summary, history}``; ``history`` keeps each change
+    of status or progress. Nothing here launches a scan.
+    """
+    started = clock()
+    history, polls, wait = [], 0, interval
+    while True:
+        result = get_result(result_id)
+        polls += 1
+        summary = summarize_progress(result)
+        point = {"seconds": round(clock() - started, 1), "status": summary["status"],
+                 "completed_ips": summary["completed_ips"], "scanning_size": summary["scanning_size"]}
+        if not history or {k: v for k, v in point.items() if k != "seconds"} != \
+                {k: v for k, v in history[-1].items() if k != "seconds"}:
+            history.append(point)
+        reached, failed = target_reached(target, summary)
+        elapsed = clock() - started
+        if reached or failed or elapsed >= timeout:
+            return {"reached": reached, "failed": failed and not reached, "timed_out": not (reached or failed),
+                    "polls": polls, "seconds": round(elapsed, 1), "summary": summary, "history": history,
+                    "result": result}
+        sleep(min(wait, max(0.0, timeout - elapsed)))
+        wait = min(wait * 1.5, max_interval)

@@ -1,0 +1,242 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Conductors SRE
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: sc_scan_launch
+short_description: Resubmit a Security Center scan with the runbook's guards, and follow it until it scans
+version_added: 0.1.0
+description:
+  - Launches a scan definition (C(POST /rest/scan/{id}/launch)), the runbook's "Resubmitting the failed scan".
+  - "Guards, each reported with its reason and C(changed=false) when it holds: a result of the same definition
+    is queued or running (no second launch, whatever O(force) says); another run is active on the same scan
+    zone (overlapping runs slow each other down); the scan matches O(recent_pattern) (by default
+    C(ALC_all_envs_public_import), 6000+ hosts, about 24 hours) and completed successfully within
+    O(recent_hours) (the module says when its next scheduled run is). O(force=true) overrides the last two."
+  - With O(wait), follows the result (C(GET /rest/scanResult/{id}), polling with a backing-off interval)
+    until it left Queued/Preparing (V(started)), shows IPs being scanned (V(scanning), the runbook's
+    check), or finished (V(completed)). It never launches again while waiting. A timeout fails with the last
+    status and progress seen; so does a result that finishes without reaching the target.
+  - When the definition already has an active result, that result is followed instead, so re-running the
+    task after a launch changes nothing.
+  - The launch is never retried. If its answer is lost (a timeout), the module looks for the result it created
+    and follows it, rather than launching again.
+author:
+  - Conductors SRE (@conductors)
+options:
+  name:
+    description: Name of the scan definition. One of O(name) or O(id) is required.
+    type: str
+  id:
+    description: Id of the scan definition.
+    type: int
+  force:
+    description: Launch although another run is active on the zone, or the scan completed recently. Never overrides a run of the same scan.
+    type: bool
+    default: false
+  recent_pattern:
+    description: Regular expression of the scans that are not resubmitted when they completed within O(recent_hours).
+    type: str
+    default: "^ALC_all_envs_public_import$"
+  recent_hours:
+    description: See O(recent_pattern).
+    type: float
+    default: 24
+  wait:
+    description: What to wait for after the launch.
+    type: str
+    choices: [none, started, scanning, completed]
+    default: none
+  wait_timeout:
+    description: Seconds to wait at most.
+    type: float
+    default: 1800
+  poll_interval:
+    description: Seconds between the first polls; the interval then grows by half up to O(poll_max_interval).
+    type: float
+    default: 2
+  poll_max_interval:
+    description: Longest interval between polls, in seconds.
+    type: float
+    default: 30
+extends_documentation_fragment:
+  - conductors.nessus_compliance.securitycenter
+  - conductors.nessus_compliance.attributes
+  - conductors.nessus_compliance.attributes.action
+  - conductors.nessus_compliance.attributes.securitycenter
+seealso:
+  - module: conductors.nessus_compliance.sc_scan_result_info
+"""
+
+EXAMPLES = r"""
+- name: Resubmit the failed scan and watch until it shows IPs being scanned
+  conductors.nessus_compliance.sc_scan_launch:
+    name: ALC_Prod_WDC06_private_import
+    wait: scanning
+    wait_timeout: 3600
+  register: resubmitted
+  delegate_to: localhost
+
+- name: What happened
+  ansible.builtin.debug:
+    msg: "{{ resubmitted.guard.reason if resubmitted.guard else 'result #' ~ resubmitted.scan_result_id ~ ' ' ~ resubmitted.progress.status }}"
+"""
+
+RETURN = r"""
+launched:
+  description: A launch was sent (false when a guard held, or in check mode).
+  returned: success
+  type: bool
+would_launch:
+  description: In check mode, whether the module would launch.
+  returned: success
+  type: bool
+scan:
+  description: The definition (C(id), C(name), C(zone)).
+  returned: success
+  type: dict
+guard:
+  description:
+    - The guard that held (C(guard) - V(already_running), V(zone_busy) or V(recently_completed) - C(reason), and
+      C(result), the result that made it hold), or null.
+  returned: success
+  type: dict
+next_run:
+  description: Next scheduled run of the definition (epoch and ISO), when Security Center reports one.
+  returned: success
+  type: dict
+scan_result_id:
+  description: The result launched, or the active result followed; null when none.
+  returned: success
+  type: int
+progress:
+  description: Last status and progress seen (C(status), C(scanning), C(completed_ips), C(total_ips), C(percent), ...).
+  returned: when a result was launched or followed
+  type: dict
+waited:
+  description: The wait (C(target), C(reached), C(timed_out), C(polls), C(seconds), C(history) of changes).
+  returned: when O(wait) is not V(none) and a result was followed
+  type: dict
+launch_answer_lost:
+  description: The launch's answer was lost and the module found the result it created.
+  returned: success
+  type: bool
+retries:
+  description: Requests the transport retried; empty when none.
+  returned: always
+  type: list
+  elements: dict
+"""
+
+from datetime import datetime, timezone
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils.common import ModuleFailure, run_client
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils.resubmission import (
+    PUBLIC_IMPORT_PATTERN,
+    WAIT_TARGETS,
+    follow,
+    launch_guard,
+)
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils.scan_progress import summarize_progress
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils.securitycenter import (
+    SC_ARGUMENT_SPEC,
+    SecurityCenterClient,
+)
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils.transport import TransportError
+
+# Active runs of weekly all-ports scans can be a week old: look back this far for them.
+LOOKBACK_DAYS = 8
+RESULT_FIELDS = ("id", "name", "status", "scan", "createdTime", "startTime", "finishTime", "scannedIPs", "totalIPs",
+                 "completedIPs", "completedChecks", "totalChecks", "errorDetails")
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            SC_ARGUMENT_SPEC,
+            name=dict(type="str"),
+            id=dict(type="int"),
+            force=dict(type="bool", default=False),
+            recent_pattern=dict(type="str", default=PUBLIC_IMPORT_PATTERN),
+            recent_hours=dict(type="float", default=24.0),
+            wait=dict(type="str", default="none", choices=list(WAIT_TARGETS)),
+            wait_timeout=dict(type="float", default=1800.0),
+            poll_interval=dict(type="float", default=2.0),
+            poll_max_interval=dict(type="float", default=30.0),
+        ),
+        required_one_of=[("name", "id")],
+        mutually_exclusive=[("name", "id")],
+        supports_check_mode=True,
+    )
+    p = module.params
+    for option in ("wait_timeout", "poll_interval", "poll_max_interval"):
+        if p[option] <= 0:
+            module.fail_json(msg="%s must be a positive number of seconds, got %s" % (option, p[option]))
+
+    def action(client):
+        definitions = client.list_scans(fields=("id", "name", "zone", "schedule"))
+        now = client.server_time
+        match = [d for d in definitions if (d["id"] == p["id"] if p["id"] is not None else d["name"] == p["name"])]
+        if not match:
+            raise ValueError("unknown scan definition %s; Security Center has: %s"
+                             % (p["name"] or "#%s" % p["id"], ", ".join(sorted(d["name"] for d in definitions))))
+        definition = match[0]
+        zones_by_scan = {d["id"]: (d.get("zone") or {}).get("name") for d in definitions}
+        results = client.list_scan_results(start_time=now - LOOKBACK_DAYS * 86400, end_time=now, fields=RESULT_FIELDS)
+        guard = launch_guard(definition, results, zones_by_scan, now, p["recent_pattern"], p["recent_hours"], p["force"])
+        next_run = (definition.get("schedule") or {}).get("nextRun")
+        out = {
+            "changed": False, "launched": False, "would_launch": False, "launch_answer_lost": False, "guard": guard,
+            "scan": {"id": definition["id"], "name": definition["name"], "zone": (definition.get("zone") or {}).get("name")},
+            "next_run": {"epoch": next_run, "at": datetime.fromtimestamp(next_run, timezone.utc).isoformat()} if next_run else None,
+            "scan_result_id": None,
+        }
+        if guard is not None and guard["guard"] == "recently_completed" and out["next_run"]:
+            guard["reason"] += "; next scheduled run at %s" % out["next_run"]["at"]
+        followed = None
+        if guard is not None:
+            if guard["guard"] == "already_running":
+                followed = guard["result"]["id"]
+        elif module.check_mode:
+            out.update(changed=True, would_launch=True)
+        else:
+            try:
+                followed, _answer = client.launch_scan(definition["id"])
+            except TransportError:
+                # The launch may have reached Security Center: find its result instead of launching again.
+                fresh = [r for r in client.list_scan_results(start_time=now - 300, end_time=None, fields=RESULT_FIELDS)
+                         if (r.get("scan") or {}).get("id") == definition["id"] and (r.get("createdTime") or 0) >= now - 300]
+                if not fresh:
+                    raise
+                followed = max(fresh, key=lambda r: r["id"])["id"]
+                out["launch_answer_lost"] = True
+            out.update(changed=True, launched=True)
+        out["scan_result_id"] = followed
+        if followed is None:
+            return out
+        if p["wait"] == "none" or module.check_mode:
+            out["progress"] = summarize_progress(client.get_scan_result(followed))
+            return out
+        waited = follow(client.get_scan_result, followed, p["wait"], p["wait_timeout"], p["poll_interval"],
+                        p["poll_max_interval"])
+        out["progress"] = waited.pop("summary")
+        waited.pop("result")
+        out["waited"] = dict(waited, target=p["wait"])
+        if not waited["reached"]:
+            why = "timed out after %ss" % p["wait_timeout"] if waited["timed_out"] else "cannot get there any more"
+            raise ModuleFailure("%s: result #%s did not reach '%s' (%s); last seen %s, %s of %s IPs completed, %s scanning"
+                                % (definition["name"], followed, p["wait"], why, out["progress"]["status"],
+                                   out["progress"]["completed_ips"], out["progress"]["total_ips"],
+                                   out["progress"]["scanning_size"]), **out)
+        return out
+
+    run_client(module, SecurityCenterClient.from_module, action)
+
+
+if __name__ == "__main__":
+    main()
