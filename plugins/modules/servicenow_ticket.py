@@ -61,7 +61,10 @@ EXAMPLES = r"""
 
 RETURN = r"""
 action:
-  description: V(created), V(work_note), V(unchanged), or in check mode V(would_create) / V(would_add_work_note).
+  description:
+    - V(created), V(work_note) (added to the open ticket), V(unchanged) (open ticket, no note given),
+      V(found) (a create refused with 429 was retried and found the ticket another run had opened meanwhile),
+      or in check mode V(would_create) / V(would_add_work_note).
   returned: success
   type: str
 ticket:
