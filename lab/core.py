@@ -184,6 +184,9 @@ class LabApp:
             "t": round(time.time(), 3),
             "sim": round(self.world.clock.now(), 1),
         })
+        if rule is not None and (rule.spec.get("action") or {}).get("delay_after"):
+            # the request was served and recorded, but its answer comes too late: a lost response
+            time.sleep(float(rule.spec["action"]["delay_after"]))
         return response(environ, start_response)
 
     def fault_response(self, action):

@@ -295,7 +295,7 @@ class SecurityCenter:
                 "schedule": dict(scan_spec.get("schedule") or {"type": "template"}),
                 "max_scan_time": scan_spec.get("max_scan_time", 86400),
                 "ip_list": scan_spec.get("ip_list", ""), "run": scan_spec.get("run") or {},
-                "launch": scan_spec.get("launch") or scan_spec.get("run") or {},
+                "launch": dict(scan_spec.get("run") or {}, **(scan_spec.get("launch") or {})),
                 "latest": scan_spec.get("latest"), "created": created,
             }
         history = spec.get("history") or {}

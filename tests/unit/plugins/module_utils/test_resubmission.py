@@ -1,0 +1,113 @@
+"""The resubmission guards and the follow loop."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils.resubmission import (
+    follow,
+    launch_guard,
+    target_reached,
+)
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils.scan_progress import summarize_progress
+
+NOW = 1_795_698_000
+PUBLIC = {"id": 1, "name": "ALC_all_envs_public_import", "zone": {"name": "ALC_SOS_SZ"}}
+CM7 = {"id": 12, "name": "ALC_CM7_All-ports_public", "zone": {"name": "ALC_SOS_SZ"}}
+PRIVATE = {"id": 9, "name": "ALC_Prod_WDC06_private_import", "zone": {"name": "ALC_Prod_WDC06_SZ"}}
+ZONES = {1: "ALC_SOS_SZ", 12: "ALC_SOS_SZ", 9: "ALC_Prod_WDC06_SZ"}
+
+
+def result(rid, scan, status, created=NOW - 3600, finished=None, scanned=100):
+    return {"id": rid, "name": scan["name"], "scan": {"id": scan["id"]}, "status": status, "createdTime": created,
+            "finishTime": finished, "scannedIPs": scanned}
+
+
+@pytest.mark.parametrize("results, force, guard", [
+    ([], False, None),
+    ([result(5, PRIVATE, "Queued")], False, "already_running"),
+    ([result(5, PRIVATE, "Running")], True, "already_running"),           # force never overrides this one
+    ([result(5, PRIVATE, "Partial")], False, None),
+    ([result(6, PUBLIC, "Running")], False, None),                       # another zone is busy, not ours
+])
+def test_private_guards(results, force, guard):
+    held = launch_guard(PRIVATE, results, ZONES, NOW, force=force)
+    assert (held or {}).get("guard") == guard
+
+
+def test_zone_busy_and_force():
+    busy = [result(7, CM7, "Running")]
+    held = launch_guard(PUBLIC, busy, ZONES, NOW)
+    assert held["guard"] == "zone_busy" and "active on scan zone ALC_SOS_SZ" in held["reason"]
+    assert launch_guard(PUBLIC, busy, ZONES, NOW, force=True) is None
+
+
+def test_public_import_completed_within_the_day():
+    done = [result(3, PUBLIC, "Completed", finished=NOW - 15 * 3600), result(4, PUBLIC, "Partial", finished=NOW - 3600)]
+    held = launch_guard(PUBLIC, done, ZONES, NOW)
+    assert held["guard"] == "recently_completed" and "15.0 hours ago (result #3)" in held["reason"]
+    assert launch_guard(PUBLIC, done, ZONES, NOW, force=True) is None
+    old = [result(3, PUBLIC, "Completed", finished=NOW - 30 * 3600)]
+    assert launch_guard(PUBLIC, old, ZONES, NOW) is None
+    empty = [result(3, PUBLIC, "Completed", finished=NOW - 3600, scanned=0)]  # 0 IPs is no success
+    assert launch_guard(PUBLIC, empty, ZONES, NOW) is None
+    # other scans are not held by the public import's rule
+    assert launch_guard(PRIVATE, [result(8, PRIVATE, "Completed", finished=NOW - 60)], ZONES, NOW) is None
+
+
+def summary(status, completed=0, scanning=0, scanned=None):
+    return summarize_progress({"status": status, "scannedIPs": scanned, "progress": {
+        "completedIPs": completed, "scanningSize": scanning, "scanningIPs": "10.0.0.1" if scanning else ""}})
+
+
+@pytest.mark.parametrize("target, status, completed, scanning, scanned, expected", [
+    ("started", "Queued", 0, 0, None, (False, False)),
+    ("started", "Preparing", 0, 0, None, (False, False)),
+    ("started", "Running", 0, 0, None, (True, False)),
+    ("scanning", "Running", 0, 0, None, (False, False)),
+    ("scanning", "Running", 0, 16, None, (True, False)),
+    ("scanning", "Running", 5, 0, None, (True, False)),
+    ("scanning", "Completed", 300, 0, 300, (True, False)),
+    ("scanning", "Error", 0, 0, 0, (False, True)),
+    ("completed", "Running", 5, 16, None, (False, False)),
+    ("completed", "Completed", 300, 0, 300, (True, False)),
+    ("completed", "Partial", 100, 0, 100, (False, True)),
+])
+def test_target_reached(target, status, completed, scanning, scanned, expected):
+    assert target_reached(target, summary(status, completed, scanning, scanned)) == expected
+
+
+class FakeTime:
+    def __init__(self):
+        self.now = 0.0
+        self.sleeps = []
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def test_follow_backs_off_records_changes_and_stops_at_scanning():
+    states = iter([("Queued", 0, 0)] * 3 + [("Preparing", 0, 0)] * 2 + [("Running", 0, 0), ("Running", 3, 16)])
+    fake = FakeTime()
+
+    def get(rid):
+        status, done, scanning = next(states)
+        return {"id": rid, "status": status, "progress": {"completedIPs": done, "scanningSize": scanning,
+                                                          "scanningIPs": "x" if scanning else ""}}
+
+    out = follow(get, 42, "scanning", timeout=600, interval=2, max_interval=5, clock=fake.clock, sleep=fake.sleep)
+    assert out["reached"] is True and out["polls"] == 7
+    assert fake.sleeps == [2, 3.0, 4.5, 5, 5, 5]
+    assert [h["status"] for h in out["history"]] == ["Queued", "Preparing", "Running", "Running"]
+
+
+def test_follow_times_out_with_the_last_state():
+    fake = FakeTime()
+    out = follow(lambda rid: {"id": rid, "status": "Queued"}, 1, "scanning", timeout=10, interval=2, max_interval=4,
+                 clock=fake.clock, sleep=fake.sleep)
+    assert out["timed_out"] is True and out["reached"] is False and out["summary"]["status"] == "Queued"
+    assert sum(fake.sleeps) == 10

@@ -1,0 +1,63 @@
+"""sc_scan_launch through main() against the lab: guards, wait, lost answers, check mode."""
+
+from __future__ import annotations
+
+from ansible_collections.conductors.nessus_compliance.plugins.modules import sc_scan_launch
+
+FAST = {"poll_interval": 0.2, "poll_max_interval": 0.5}
+
+
+def posts(lab):
+    return [c for c in lab.calls() if c.startswith("POST")]
+
+
+def test_launch_and_wait_until_scanning_then_nothing_on_rerun(lab_env, run_module):
+    first = run_module(sc_scan_launch, dict(FAST, name="ALC_Prod_WDC06_private_import", wait="scanning"))
+    assert (first["changed"], first["launched"], first["guard"]) == (True, True, None)
+    assert first["waited"]["reached"] is True and first["progress"]["scanning"] is True
+    assert [h["status"] for h in first["waited"]["history"]][0] == "Queued"
+    again = run_module(sc_scan_launch, dict(FAST, name="ALC_Prod_WDC06_private_import", wait="scanning"))
+    assert (again["changed"], again["launched"], again["guard"]["guard"]) == (False, False, "already_running")
+    assert again["scan_result_id"] == first["scan_result_id"]
+    assert posts(lab_env) == ["POST /rest/scan/9/launch"]
+
+
+def test_check_mode_launches_nothing(lab_env, run_module):
+    result = run_module(sc_scan_launch, {"name": "ALC_Prod_WDC06_private_import"}, check_mode=True)
+    assert (result["changed"], result["would_launch"], result["launched"]) == (True, True, False)
+    assert posts(lab_env) == []
+
+
+def test_a_launch_that_does_not_scan_fails_with_the_last_state(lab_factory, run_module, monkeypatch, tmp_path):
+    path = tmp_path / "stuck.yaml"
+    path.write_text("extends: default\noverrides:\n  - scan: ALC_Prod_WDC06_private_import\n    set: {launch: {stuck: running}}\n")
+    lab = lab_factory(str(path))
+    for key, value in lab.settings.items():
+        monkeypatch.setenv(key, value)
+    failed = run_module(sc_scan_launch, dict(FAST, name="ALC_Prod_WDC06_private_import", wait="scanning",
+                                             wait_timeout=2), fails=True)
+    assert "did not reach 'scanning' (timed out after 2.0s); last seen Running, 0 of 540 IPs completed, 0 scanning" in failed["msg"]
+    assert failed["launched"] is True and failed["waited"]["timed_out"] is True
+    assert posts(lab) == ["POST /rest/scan/9/launch"]  # never launched again while waiting
+
+
+def test_lost_launch_answer_finds_the_result_instead_of_launching_again(lab_env, run_module, monkeypatch):
+    monkeypatch.setenv("TSC_URL", lab_env.settings["TSC_URL"])
+    lost = {"method": "POST", "path": "/launch$", "times": 1, "action": {"pass_through": True, "delay_after": 1.5}}
+    lab_env.admin("faults", lost)
+    result = run_module(sc_scan_launch, {"name": "ALC_Prod_WDC06_private_import", "timeout": 1})
+    assert result["launched"] is True and result["launch_answer_lost"] is True
+    assert result["scan_result_id"] == max(lab_env.sc.runs)
+    assert posts(lab_env) == ["POST /rest/scan/9/launch"]
+
+
+def test_unknown_scan_lists_the_known_ones(lab_env, run_module):
+    failed = run_module(sc_scan_launch, {"name": "NOPE"}, fails=True)
+    assert failed["msg"].startswith("unknown scan definition NOPE; Security Center has: ALC_CM7_All-ports_public")
+    assert posts(lab_env) == []
+
+
+def test_negative_timeout_is_refused_before_any_call(lab_env, run_module):
+    failed = run_module(sc_scan_launch, {"name": "x", "wait_timeout": -5}, fails=True)
+    assert "wait_timeout must be a positive number of seconds" in failed["msg"]
+    assert lab_env.calls() == []
