@@ -52,8 +52,10 @@ def launch_guard(definition, results, zones_by_scan, now, recent_pattern=PUBLIC_
                               % (result.get("name"), result.get("id"), result.get("status"), zone)}
     if recent_pattern and re.search(recent_pattern, definition["name"]):
         since = now - recent_hours * 3600
-        done = [r for r in results if _scan_id(r) == definition["id"] and r.get("status") == "Completed"
-                and (r.get("scannedIPs") or 0) > 0 and (r.get("finishTime") or 0) >= since]
+        def succeeded(r):
+            return r.get("status") == "Completed" and (r.get("scannedIPs") or 0) > 0 and (r.get("finishTime") or 0) >= since
+
+        done = [r for r in results if _scan_id(r) == definition["id"] and succeeded(r)]
         if done:
             result = max(done, key=lambda r: r.get("finishTime") or 0)
             return {"guard": "recently_completed", "result": result,
