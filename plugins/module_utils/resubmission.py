@@ -23,6 +23,11 @@ def _scan_id(result):
     return (result.get("scan") or {}).get("id")
 
 
+def _succeeded_since(result, since):
+    """Completed with IPs scanned, finished at ``since`` or later."""
+    return result.get("status") == "Completed" and (result.get("scannedIPs") or 0) > 0 and (result.get("finishTime") or 0) >= since
+
+
 def launch_guard(definition, results, zones_by_scan, now, recent_pattern=PUBLIC_IMPORT_PATTERN,
                  recent_hours=24.0, force=False):
     """None when the launch may go ahead, else ``{guard, reason, result}``.
@@ -52,10 +57,7 @@ def launch_guard(definition, results, zones_by_scan, now, recent_pattern=PUBLIC_
                               % (result.get("name"), result.get("id"), result.get("status"), zone)}
     if recent_pattern and re.search(recent_pattern, definition["name"]):
         since = now - recent_hours * 3600
-        def succeeded(r):
-            return r.get("status") == "Completed" and (r.get("scannedIPs") or 0) > 0 and (r.get("finishTime") or 0) >= since
-
-        done = [r for r in results if _scan_id(r) == definition["id"] and succeeded(r)]
+        done = [r for r in results if _scan_id(r) == definition["id"] and _succeeded_since(r, since)]
         if done:
             result = max(done, key=lambda r: r.get("finishTime") or 0)
             return {"guard": "recently_completed", "result": result,
