@@ -325,7 +325,7 @@ class SecurityCenter:
         scanner = {
             "id": sid, "name": spec["name"], "description": spec.get("description", ""),
             "ip": spec.get("ip") or scanner_address(spec["name"], sid), "port": spec.get("port", 8834),
-            "status": int(spec.get("status", 1)), "enabled": spec.get("enabled", True),
+            "status": int(spec.get("status", 1)), "status_pinned": "status" in spec, "enabled": spec.get("enabled", True),
             "version": spec.get("version", "10.7.3"), "zones": [zone] if zone else [],
             "uptime": spec.get("uptime", 3456789), "created": zone["created"] if zone else 0,
         }
@@ -558,7 +558,14 @@ class SecurityCenter:
             raise ScError(147, "Unable to retrieve Scan Result #%d.\nScan Result #%d does not exist.\n" % (rid, rid))
         return self.ok(pick_fields(run.view(self.clock.now(), detail=True), self.fields(request), None))
 
+    def status_of(self, scanner):
+        machine = scanner.get("machine")
+        if machine is not None and not scanner.get("status_pinned"):
+            return machine.sc_status(self.clock.now())
+        return scanner["status"]
+
     def scanner_view(self, scanner):
+        status = self.status_of(scanner)
         return {
             "id": s(scanner["id"]), "name": scanner["name"], "description": scanner["description"],
             "ip": scanner["ip"], "port": s(scanner["port"]), "useProxy": "false", "enabled": s(scanner["enabled"]),
@@ -566,7 +573,7 @@ class SecurityCenter:
             "username": "nessus-sc", "password": "SET", "agentCapable": "false", "version": scanner["version"],
             "webVersion": None, "admin": "false", "msp": "false", "numScans": "0", "numHosts": "0",
             "numSessions": "0", "numTCPSessions": "0", "loadAvg": "0.1",
-            "uptime": s(scanner["uptime"]) if scanner["status"] & 1 else -1, "status": s(scanner["status"]),
+            "uptime": s(scanner["uptime"]) if status & 1 else -1, "status": s(status),
             "pluginSet": "202611250412", "loadedPluginSet": "202611250412", "serverUUID": None,
             "createdTime": s(scanner["created"]), "modifiedTime": s(scanner["created"]),
             "zones": [ref(z) for z in scanner["zones"]], "nessusManagerOrgs": [],
@@ -588,16 +595,17 @@ class SecurityCenter:
         if user["role"] != "admin":
             raise ScError(142, "Only administrators may update scanner status.\n")
         return self.ok({"status": [{"id": s(x["id"]), "name": x["name"], "description": x["description"],
-                                    "status": s(x["status"])} for x in self.scanners.values()]})
+                                    "status": s(self.status_of(x))} for x in self.scanners.values()]})
 
     def zone_view(self, zone):
-        scanners = [{"id": s(x["id"]), "name": x["name"], "description": x["description"], "status": s(x["status"])}
+        statuses = {x["id"]: self.status_of(x) for x in zone["scanners"]}
+        scanners = [{"id": s(x["id"]), "name": x["name"], "description": x["description"], "status": s(statuses[x["id"]])}
                     for x in zone["scanners"]]
         return {
             "id": s(zone["id"]), "name": zone["name"], "description": zone["description"], "ipList": zone["ipList"],
             "createdTime": s(zone["created"]), "modifiedTime": s(zone["created"]), "scanners": scanners,
             "organizations": [{"id": "1", "name": "ALC", "description": ""}],
-            "activeScanners": sum(1 for x in zone["scanners"] if x["status"] & 1 and not x["status"] & SCANNER_ERROR_BITS),
+            "activeScanners": sum(1 for x in zone["scanners"] if statuses[x["id"]] & 1 and not statuses[x["id"]] & SCANNER_ERROR_BITS),
             "totalScanners": len(zone["scanners"]),
             "uuid": "00000000-0000-4000-8000-%012d" % zone["id"],
             "SCI": {"id": "1", "name": "Local", "description": "This Tenable.sc system"},

@@ -14,6 +14,7 @@ import time
 import trustme
 from werkzeug.serving import make_server
 
+from .classic import NessusStatus
 from .core import LabApp
 from .world import World, load_scenario
 
@@ -51,8 +52,9 @@ class Lab:
         tls = self._tls(self.bind, "localhost")
         world = self.world
         for name, system in (("securitycenter", world.sc), ("github", world.github), ("pagerduty", world.pagerduty),
-                             ("servicenow", world.servicenow)):
+                             ("servicenow", world.servicenow), ("classic", world.classic)):
             self._serve(name, LabApp(name, system, world, system.error_body), tls)
+        self._start_scanners()
         world.github.base_url = self.url("github")
         world.servicenow.base_url = self.url("servicenow")
         self.write_settings()
@@ -67,6 +69,37 @@ class Lab:
         self.servers[name] = server
         self.threads.append(thread)
         return server
+
+    def _start_scanners(self):
+        """Each scanner's Nessus listens on its own address, port 8834, only while nessusd runs."""
+        machines = list(self.world.classic.machines.values())
+        self.nessus_tls = self._tls(*[m.address for m in machines]) if machines else None
+        self.nessus_servers = {}
+        self._stop_scanners = threading.Event()
+        thread = threading.Thread(target=self._watch_scanners, args=(machines,), name="lab-nessus", daemon=True)
+        thread.start()
+        self.threads.append(thread)
+
+    def _watch_scanners(self, machines):
+        while not self._stop_scanners.is_set():
+            now = self.world.clock.now()
+            for machine in machines:
+                listening = machine.hostname in self.nessus_servers
+                wanted = machine.nessusd(now) != "stopped"
+                if wanted and not listening:
+                    app = LabApp("nessus", NessusStatus(machine, self.world.clock), self.world)
+                    try:
+                        server = make_server(machine.address, 8834, app, threaded=True, ssl_context=self.nessus_tls)
+                    except OSError:
+                        continue
+                    server.daemon_threads = True
+                    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+                    self.nessus_servers[machine.hostname] = server
+                elif listening and not wanted:
+                    server = self.nessus_servers.pop(machine.hostname)
+                    server.shutdown()
+                    server.server_close()
+            self._stop_scanners.wait(0.1)
 
     def url(self, name):
         server = self.servers[name]
@@ -98,13 +131,30 @@ class Lab:
             "SN_USERNAME": self.world.servicenow.username,
             "SN_PASSWORD": self.world.servicenow.password,
             "SN_CA_PATH": self.ca_path,
+            "SL_USERNAME": self.world.classic.username,
+            "SL_API_KEY": self.world.classic.api_key,
+            "SL_ENDPOINT_URL": self.url("classic") + "/rest/v3.1",
+            "SL_CA_PATH": self.ca_path,
+            "NESSUS_CA_PATH": self.ca_path,
+            "LAB_INVENTORY": os.path.join(self.lab_dir, "lab.scan_zones.yml"),
             "LAB_DIR": self.lab_dir,
             "LAB_SCENARIO": self.world.spec.get("name", ""),
             "LAB_REQUEST_LOG": self.world.recorder.path,
             "LAB_ADMIN_URL": self.url("securitycenter") + "/_lab",
         }
 
+    def write_inventory(self):
+        """The shipped scan-zone table, with this lab's domain as the site setting and each scanner's address."""
+        table = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "inventory", "alc.scan_zones.yml")
+        zones = sorted({z["name"] for z in self.world.sc.zones.values()})
+        lines = ["# Written by the lab: the shipped table with the lab's site settings.",
+                 "plugin: conductors.nessus_compliance.scan_zones", "table_file: %s" % json.dumps(table), "site_settings:"]
+        lines += ["  %s: {domain: %s}" % (json.dumps(z), self.world.domain) for z in zones if "SOS" not in z]
+        with open(os.path.join(self.lab_dir, "lab.scan_zones.yml"), "w", encoding="utf-8") as handle:
+            handle.write("\n".join(lines) + "\n")
+
     def write_settings(self):
+        self.write_inventory()
         settings = self.settings()
         env_sh = os.path.join(self.lab_dir, "env.sh")
         fd = os.open(env_sh + ".tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -126,7 +176,9 @@ class Lab:
         os.replace(os.path.join(self.lab_dir, "state.json.tmp"), os.path.join(self.lab_dir, "state.json"))
 
     def stop(self):
-        for server in self.servers.values():
+        if getattr(self, "_stop_scanners", None) is not None:
+            self._stop_scanners.set()
+        for server in list(getattr(self, "nessus_servers", {}).values()) + list(self.servers.values()):
             server.shutdown()
             server.server_close()
         self.world.recorder.close()

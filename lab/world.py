@@ -11,6 +11,9 @@ import threading
 import yaml
 from werkzeug.wrappers import Request, Response
 
+import random
+
+from .classic import Classic
 from .core import Clock, Faults, Recorder, json_response
 from .github import GitHub
 from .pagerduty import PagerDuty
@@ -98,15 +101,25 @@ class World:
         self.recorder = Recorder(os.path.join(lab_dir, "requests.jsonl"))
         self.secrets = Secrets()
         self.lock = threading.Lock()
+        # Each lab's scanners live in their own loopback /24, so several labs can run side by side.
+        self.scanner_block = "127.%d.%d" % (random.randint(20, 250), random.randint(1, 250))
         self.sc = SecurityCenter(spec.get("securitycenter") or {}, self.clock, self.secrets, self.scanner_address)
+        classic = spec.get("classic") or {}
+        self.classic = Classic(classic, self.clock, self.secrets)
+        self.domain = classic.get("domain", "nessus.lab.example")
+        machines = classic.get("machines") or {}
+        pattern = classic.get("machine_pattern", "-infra-nessus-")
+        for scanner in self.sc.scanners.values():
+            if pattern in scanner["name"] or scanner["name"] in machines:
+                machine = self.classic.add_machine(scanner["name"], self.domain, scanner["ip"], machines.get(scanner["name"]))
+                scanner["machine"] = machine
         self.github = GitHub(spec.get("github") or {}, self.clock, self.secrets)
         self.pagerduty = PagerDuty(spec.get("pagerduty") or {}, self.clock, self.secrets)
         self.servicenow = ServiceNow(spec.get("servicenow") or {}, self.clock, self.secrets)
 
-    @staticmethod
-    def scanner_address(name, index):
-        """Each scanner gets its own loopback address (127.0.10.N): the lab's hosts never leave loopback."""
-        return "127.0.10.%d" % index
+    def scanner_address(self, name, index):
+        """Each scanner gets its own loopback address: the lab's hosts never leave loopback."""
+        return "%s.%d" % (self.scanner_block, index)
 
     def admin(self, request: Request):
         """``/_lab/*``: test hooks (not recorded). Loopback only, like the whole lab."""
@@ -126,6 +139,14 @@ class World:
         if path == "sc/expire-sessions" and request.method == "POST":
             self.sc.expire_sessions()
             return json_response({"sessions": 0})
+        if path == "classic/machine" and request.method == "POST":
+            machine = self.classic.by_name(body.get("name"))
+            if machine is None:
+                return json_response({"error": "no such machine"}, status=404)
+            for key in ("nessusd", "state", "hung", "sc_enabled"):
+                if key in body:
+                    setattr(machine, "nessusd_state" if key == "nessusd" else key, body[key])
+            return json_response({"name": machine.hostname})
         if path == "sc/scanner" and request.method == "POST":
             for scanner in self.sc.scanners.values():
                 if scanner["name"] == body.get("name"):
