@@ -83,19 +83,31 @@ def ip_range(start_index, count, base="10.190"):
 class ScanRun:
     """One scan result: created at ``created``; its status follows ``plan`` in simulated time."""
 
-    def __init__(self, rid, scan, created, plan, zone_scanners):
+    def __init__(self, rid, scan, created, plan, zone_scanners, zone_ready=None):
         self.id = rid
         self.scan = scan
         self.created = float(created)
         self.plan = dict(plan)
         self.zone_scanners = zone_scanners
         self.name = scan["name"] if scan else plan.get("name", "Manual Import")
+        # A launched run waits for every scanner of its zone to work: Security Center spreads the scan's
+        # chunks over them, and chunks sent to a dead scanner do not move (the runbook's "0 IPs scanned").
+        self.zone_ready = zone_ready
+        self.ready_at = None if zone_ready else self.created
+
+    def start_at(self, now):
+        if self.ready_at is None and self.zone_ready(now):
+            self.ready_at = max(now, self.created)
+        return self.ready_at
 
     def phase(self, now):
         p = self.plan
         queued, preparing = float(p.get("queue", 20)), float(p.get("prepare", 40))
         duration = float(p.get("duration", 3600))
-        t = now - self.created
+        began = self.start_at(now)
+        if began is None:
+            return "Queued", 0.0
+        t = now - began
         if p.get("stuck") == "queued" or t < queued:
             return "Queued", 0.0
         if t < queued + preparing:
@@ -111,7 +123,7 @@ class ScanRun:
         status, fraction = self.phase(now)
         total = int(p.get("total_ips", 256))
         final_scanned = int(p.get("scanned_ips", total if p.get("final", "Completed") != "Error" else 0))
-        start = self.created + float(p.get("queue", 20)) + float(p.get("prepare", 40))
+        start = (self.start_at(now) or self.created) + float(p.get("queue", 20)) + float(p.get("prepare", 40))
         finished = status in ("Completed", "Partial", "Error")
         running = status not in ("Completed", "Partial", "Error")
         if status in WAITING:
@@ -333,12 +345,16 @@ class SecurityCenter:
         if zone:
             zone["scanners"].append(scanner)
 
-    def add_run(self, scan, created, plan):
+    def add_run(self, scan, created, plan, launched=False):
         with self.lock:
             rid = self._next_run_id
             self._next_run_id += 1
             zone_scanners = (scan or {}).get("zone", {}) and scan["zone"]["scanners"]
-            self.runs[rid] = ScanRun(rid, scan, created, plan, zone_scanners or [])
+            ready = None
+            if launched and zone_scanners:
+                def ready(now, scanners=tuple(zone_scanners)):
+                    return all(self.status_of(x) & 1 and not self.status_of(x) & SCANNER_ERROR_BITS for x in scanners)
+            self.runs[rid] = ScanRun(rid, scan, created, plan, zone_scanners or [], ready)
             return self.runs[rid]
 
     # -- envelope ---------------------------------------------------------------------------------
@@ -512,7 +528,7 @@ class SecurityCenter:
 
     def ep_launch(self, request, user, sid):
         scan = self.scan_or_fail(sid)
-        run = self.add_run(scan, self.clock.now(), scan["launch"])
+        run = self.add_run(scan, self.clock.now(), scan["launch"], launched=True)
         view = run.view(self.clock.now())
         result = {"initiatorID": s(user["id"]), "ownerID": s(user["id"]), "scanID": s(sid), "resultsSyncID": -1,
                   "jobID": view["jobID"], "repositoryID": "1", "name": scan["name"], "description": "",

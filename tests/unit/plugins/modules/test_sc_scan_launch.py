@@ -12,14 +12,20 @@ def posts(lab):
 
 
 def test_launch_and_wait_until_scanning_then_nothing_on_rerun(lab_env, run_module):
-    first = run_module(sc_scan_launch, dict(FAST, name="ALC_Prod_WDC06_private_import", wait="scanning"))
+    first = run_module(sc_scan_launch, dict(FAST, name="ALC_Prod_DAL09_private_import", wait="scanning", wait_timeout=60))
     assert (first["changed"], first["launched"], first["guard"]) == (True, True, None)
     assert first["waited"]["reached"] is True and first["progress"]["scanning"] is True
     assert [h["status"] for h in first["waited"]["history"]][0] == "Queued"
-    again = run_module(sc_scan_launch, dict(FAST, name="ALC_Prod_WDC06_private_import", wait="scanning"))
+    again = run_module(sc_scan_launch, dict(FAST, name="ALC_Prod_DAL09_private_import", wait="scanning", wait_timeout=60))
     assert (again["changed"], again["launched"], again["guard"]["guard"]) == (False, False, "already_running")
     assert again["scan_result_id"] == first["scan_result_id"]
-    assert posts(lab_env) == ["POST /rest/scan/9/launch"]
+    assert posts(lab_env) == ["POST /rest/scan/8/launch"]
+
+
+def test_a_zone_with_a_dead_scanner_does_not_scan(lab_env, run_module):
+    failed = run_module(sc_scan_launch, dict(FAST, name="ALC_Prod_WDC06_private_import", wait="scanning",
+                                             wait_timeout=2), fails=True)
+    assert "did not reach 'scanning' (timed out after 2.0s); last seen Queued" in failed["msg"]
 
 
 def test_check_mode_launches_nothing(lab_env, run_module):
@@ -30,15 +36,15 @@ def test_check_mode_launches_nothing(lab_env, run_module):
 
 def test_a_launch_that_does_not_scan_fails_with_the_last_state(lab_factory, run_module, monkeypatch, tmp_path):
     path = tmp_path / "stuck.yaml"
-    path.write_text("extends: default\noverrides:\n  - scan: ALC_Prod_WDC06_private_import\n    set: {launch: {stuck: running}}\n")
+    path.write_text("extends: default\noverrides:\n  - scan: ALC_Prod_DAL09_private_import\n    set: {launch: {stuck: running}}\n")
     lab = lab_factory(str(path))
     for key, value in lab.settings.items():
         monkeypatch.setenv(key, value)
-    failed = run_module(sc_scan_launch, dict(FAST, name="ALC_Prod_WDC06_private_import", wait="scanning",
+    failed = run_module(sc_scan_launch, dict(FAST, name="ALC_Prod_DAL09_private_import", wait="scanning",
                                              wait_timeout=2), fails=True)
-    assert "did not reach 'scanning' (timed out after 2.0s); last seen Running, 0 of 540 IPs completed, 0 scanning" in failed["msg"]
+    assert "did not reach 'scanning' (timed out after 2.0s); last seen Running, 0 of 500 IPs completed, 0 scanning" in failed["msg"]
     assert failed["launched"] is True and failed["waited"]["timed_out"] is True
-    assert posts(lab) == ["POST /rest/scan/9/launch"]  # never launched again while waiting
+    assert posts(lab) == ["POST /rest/scan/8/launch"]  # never launched again while waiting
 
 
 def test_lost_launch_answer_finds_the_result_instead_of_launching_again(lab_env, run_module, monkeypatch):

@@ -1,0 +1,59 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Conductors SRE
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    # Connection options of the IBM Cloud classic infrastructure modules (module_utils/classic.py).
+    DOCUMENTATION = r"""
+options:
+  username:
+    description:
+      - Classic infrastructure user name (C(ACCOUNT_email)), or C(apikey) with an IBM Cloud API key.
+      - If not set, the environment variable E(SL_USERNAME) is used.
+    type: str
+    required: true
+  api_key:
+    description:
+      - The API key of O(username).
+      - If not set, the environment variable E(SL_API_KEY) is used.
+    type: str
+    required: true
+  endpoint_url:
+    description:
+      - The REST endpoint; C(https://api.service.softlayer.com/rest/v3.1) on the private network.
+      - If not set, the environment variable E(SL_ENDPOINT_URL) is used.
+    type: str
+    default: https://api.softlayer.com/rest/v3.1
+  ca_path:
+    description:
+      - PEM bundle of the certificate authorities to trust for O(endpoint_url).
+      - If not set, the environment variable E(SL_CA_PATH) is used, then the system trust store.
+    type: path
+  validate_certs:
+    description: Verify the TLS certificate of O(endpoint_url).
+    type: bool
+    default: true
+  timeout:
+    description: Seconds to wait for each HTTP answer.
+    type: float
+    default: 60.0
+  retries:
+    description:
+      - How many times a read is retried on HTTP 429, 5xx or a connection error. Power commands are never retried.
+    type: int
+    default: 3
+requirements:
+  - requests
+"""
+
+    ACTION_GROUP = r"""
+attributes:
+  action_group:
+    description: Use C(group/conductors.nessus_compliance.classic) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - conductors.nessus_compliance.classic
+"""

@@ -1,0 +1,121 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Conductors SRE
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A client for IBM Cloud classic infrastructure (the SoftLayer REST API).
+
+Basic auth with the classic user name (or ``apikey``) and API key; ``{"error", "code"}`` envelopes,
+also on HTTP 200; machines found by host name and domain with an ``objectFilter`` and an
+``objectMask``, and the match checked again on the answer, because the API silently ignores a filter
+it cannot read. Power methods are never retried by the transport.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ansible.module_utils.basic import env_fallback
+
+from .transport import ApiError, AuthError, HttpClient, NotFoundError, decode_json
+
+SYSTEM = "IBM Cloud classic"
+SERVICES = {"guest": "SoftLayer_Virtual_Guest", "hardware": "SoftLayer_Hardware_Server"}
+MASK = ("mask[id,hostname,domain,fullyQualifiedDomainName,primaryIpAddress,primaryBackendIpAddress,powerState,status,"
+        "hardwareStatus,activeTransaction[id,transactionStatus[name,friendlyName]],provisionDate,"
+        "lastOperatingSystemReload[id]]")
+
+CLASSIC_ARGUMENT_SPEC = dict(
+    username=dict(type="str", required=True, fallback=(env_fallback, ["SL_USERNAME"])),
+    api_key=dict(type="str", required=True, no_log=True, fallback=(env_fallback, ["SL_API_KEY"])),
+    endpoint_url=dict(type="str", default="https://api.softlayer.com/rest/v3.1",
+                      fallback=(env_fallback, ["SL_ENDPOINT_URL"])),
+    ca_path=dict(type="path", fallback=(env_fallback, ["SL_CA_PATH"])),
+    validate_certs=dict(type="bool", default=True),
+    timeout=dict(type="float", default=60.0),
+    retries=dict(type="int", default=3),
+)
+
+
+class ClassicClient:
+    def __init__(self, username, api_key, endpoint_url, ca_path=None, validate_certs=True, timeout=60.0, retries=3,
+                 backoff=0.5):
+        self.http = HttpClient(endpoint_url, SYSTEM, setting="endpoint_url (SL_ENDPOINT_URL)", timeout=timeout,
+                               validate_certs=validate_certs, ca_path=ca_path, retries=retries, backoff=backoff)
+        self.http.session.auth = (username, api_key)
+
+    @classmethod
+    def from_module(cls, module):
+        p = module.params
+        return cls(p["username"], p["api_key"], p["endpoint_url"], p["ca_path"], p["validate_certs"], p["timeout"],
+                   p["retries"])
+
+    @property
+    def retry_log(self):
+        return self.http.retry_log
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.http.close()
+
+    def call(self, service, method, ident=None, params=None, body=None, http_method="GET"):
+        path = "%s/%s%s.json" % (service, "%d/" % ident if ident is not None else "", method)
+        response = self.http.request(http_method, path, params=params, json_body=body)
+        shown = "/" + path
+        data = decode_json(response, SYSTEM, http_method, shown)
+        if isinstance(data, dict) and "error" in data and ("code" in data or response.status_code >= 400):
+            args = dict(system=SYSTEM, method=http_method, path=shown, status=response.status_code, code=data.get("code"),
+                        detail=data.get("error"))
+            if response.status_code == 401:
+                raise AuthError("credentials refused", hint="check SL_USERNAME/SL_API_KEY", **args)
+            if response.status_code == 404 or data.get("code") == "SoftLayer_Exception_ObjectNotFound":
+                raise NotFoundError("object not found", **args)
+            raise ApiError("refused", **args)
+        if response.status_code >= 400:
+            raise ApiError("request failed", SYSTEM, http_method, shown, status=response.status_code)
+        return data
+
+    def find(self, hostname, domain, kind=None):
+        """The one machine with this host name and domain: ``(kind, machine)``, or NotFoundError / ApiError."""
+        kinds = [kind] if kind else ["guest", "hardware"]
+        found = []
+        for what in kinds:
+            root, method = ("virtualGuests", "getVirtualGuests") if what == "guest" else ("hardware", "getHardware")
+            flt = {root: {"hostname": {"operation": hostname}, "domain": {"operation": domain}}}
+            items = self.call("SoftLayer_Account", method, params={"objectFilter": json.dumps(flt), "objectMask": MASK})
+            # a filter the API did not apply would return every machine: keep exact matches only
+            found += [(what, m) for m in items or [] if m.get("hostname") == hostname and m.get("domain") == domain]
+        if not found:
+            raise NotFoundError("no virtual guest or bare metal server %s.%s in this account" % (hostname, domain), SYSTEM)
+        if len(found) > 1:
+            raise ApiError("%d machines are named %s.%s; refusing to guess" % (len(found), hostname, domain), SYSTEM)
+        return found[0]
+
+    def get(self, kind, ident):
+        return self.call(SERVICES[kind], "getObject", ident, params={"objectMask": MASK})
+
+    def power_state(self, kind, ident):
+        """``on`` or ``off``."""
+        if kind == "guest":
+            state = self.call(SERVICES[kind], "getPowerState", ident)
+            return "on" if (state or {}).get("keyName") == "RUNNING" else "off"
+        return self.call(SERVICES[kind], "getServerPowerState", ident)
+
+    def power(self, kind, ident, method):
+        return self.call(SERVICES[kind], method, ident)
+
+
+def describe_machine(kind, machine, power=None):
+    """What classic_server_info returns for a machine."""
+    transaction = machine.get("activeTransaction") or None
+    return {
+        "id": machine.get("id"), "type": kind, "hostname": machine.get("hostname"), "domain": machine.get("domain"),
+        "fqdn": machine.get("fullyQualifiedDomainName"), "primary_ip": machine.get("primaryIpAddress"),
+        "backend_ip": machine.get("primaryBackendIpAddress"),
+        "power_state": power or ("on" if (machine.get("powerState") or {}).get("keyName") == "RUNNING" else None),
+        "status": (machine.get("status") or {}).get("keyName") or (machine.get("hardwareStatus") or {}).get("status"),
+        "active_transaction": {"id": transaction.get("id"), "name": (transaction.get("transactionStatus") or {}).get("name")}
+        if transaction else None,
+        "provision_date": machine.get("provisionDate"),
+        "last_os_reload_id": (machine.get("lastOperatingSystemReload") or {}).get("id"),
+    }

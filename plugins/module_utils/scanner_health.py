@@ -1,0 +1,57 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Conductors SRE
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Which of the runbook's situations a scanner is in, from the evidence gathered about it. No I/O.
+
+The runbook's three situations of a red scanner: 1. nessusd is not running; 2. the server is down;
+3. the server was reloaded but SOS has not re-enabled it as a scanner in the scan zone. A reboot can
+fix the first two; the third needs an SOS ticket. Anything else is ``unknown`` and escalated.
+"""
+
+from __future__ import annotations
+
+SITUATIONS = ("healthy", "starting", "nessusd_not_running", "server_down", "not_reenabled", "unknown")
+LADDER = frozenset(("nessusd_not_running", "server_down"))
+
+
+def classify(sc_healthy, sc_summary, nessus, power=None, nessusd_service=None, transaction=None):
+    """``(situation, reason)``.
+
+    ``nessus`` is what ``GET https://<scanner>:8834/server/status`` gave: ``ready``, ``loading`` or
+    ``unreachable``; ``power`` is ``on``/``off``/None (classic infrastructure); ``nessusd_service`` is the
+    service state seen over SSH (``running``/``stopped``/None when not checked).
+    """
+    if power == "off":
+        return "server_down", "the machine is powered off (classic infrastructure)"
+    if transaction:
+        return "starting", "transaction %s is active on the machine: it is restarting" % transaction
+    if nessus == "ready":
+        if sc_healthy:
+            return "healthy", "Security Center: %s; Nessus ready" % sc_summary
+        return "not_reenabled", ("the machine is up and Nessus is ready, but Security Center still reports %s: "
+                                 "SOS must re-enable it as a scanner in the scan zone" % sc_summary)
+    if nessus == "loading":
+        return "starting", "Nessus is loading (starting up)"
+    if nessusd_service == "stopped" or (power == "on" and nessusd_service in (None, "running")):
+        if nessusd_service == "running":
+            return "unknown", "nessusd runs but port 8834 does not answer (Security Center: %s)" % sc_summary
+        return "nessusd_not_running", ("the machine is running but Nessus does not answer on port 8834 "
+                                       "(Security Center: %s)" % sc_summary)
+    if power is None:
+        return "server_down", "Nessus does not answer and the machine's power state is unknown"
+    return "unknown", "no situation of the runbook fits (Security Center: %s, Nessus %s, power %s)" % (sc_summary, nessus, power)
+
+
+def last_working_guard(scanner, zone_scanners, allow=False):
+    """None when a destructive step may run on ``scanner``; else why not.
+
+    ``zone_scanners`` maps each scanner of the zone to whether Security Center reports it working.
+    Rebooting the zone's last working scanner would leave the zone without one.
+    """
+    if allow or not zone_scanners.get(scanner):
+        return None
+    others = [name for name, working in zone_scanners.items() if working and name != scanner]
+    if others:
+        return None
+    return ("%s is the last working scanner of its zone; not rebooting it without allow_last_working_scanner=true"
+            % scanner)
