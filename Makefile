@@ -47,10 +47,12 @@ demo: venv ## start the lab and run the main job against it
 	set -a; . $(LAB_DIR)/env.sh; set +a; \
 	  { $(BIN)/ansible-playbook playbooks/scan_compliance.yml -e scan_compliance_report_dir=$(abspath $(REPORTS)) \
 	      -e '{"scan_compliance_github_issue": true, "scan_compliance_pagerduty": true}' \
-	    && $(BIN)/ansible-playbook playbooks/scan_zone_health.yml -e scan_zone_health_report_dir=$(abspath $(REPORTS)); } \
+	    && $(BIN)/ansible-playbook -i $(LAB_DIR)/lab.scan_zones.yml playbooks/remediate_private_scan.yml \
+	      -e zone=ALC_Prod_WDC06_SZ -e remediation_record_dir=$(abspath $(REPORTS)) -e @demo/lab_timings.yml; } \
 	  || { $(MAKE) --no-print-directory lab-down; exit 1; }
 	$(MAKE) --no-print-directory lab-down
 	@echo; echo "== the alert (reports/scan_compliance.md):"; cat $(REPORTS)/scan_compliance.md
+	@echo; echo "== the remediation record:"; cat $$(ls -t $(REPORTS)/remediation-*.md | head -1)
 	@echo; echo "reports in $(REPORTS)/"
 
 test: venv ## every quality gate and every test (what .ci/run runs)

@@ -227,9 +227,9 @@ class Classic:
             out.update(hardwareStatus={"id": 5, "status": "ACTIVE"}, bareMetalInstanceFlag=False)
         transaction = machine.active_transaction(now)
         if transaction:
+            status = {"name": transaction["name"], "friendlyName": transaction["name"].title()}
             out["activeTransaction"] = {"id": transaction["id"], "createDate": "2026-11-26T00:00:00-06:00",
-                                        "elapsedSeconds": 42, "transactionStatus": {"name": transaction["name"],
-                                                                                     "friendlyName": transaction["name"].title()}}
+                                        "elapsedSeconds": 42, "transactionStatus": status}
         return out
 
     def machine_method(self, request, service, machine, method):

@@ -178,7 +178,7 @@ def main():
             if time.monotonic() - started > p["wait_timeout"]:
                 raise ModuleFailure("%s is not running again after %ss: power %s, transaction %s"
                                     % (p["hostname"], p["wait_timeout"], server["power_state"], server["active_transaction"]),
-                                    **dict(out, server=server))
+                                    **{k: v for k, v in out.items() if k != "server"}, server=server)
             time.sleep(p["poll_interval"])
         out["server"] = server
         out["waited"] = {"seconds": round(time.monotonic() - started, 1), "polls": polls}

@@ -1,0 +1,145 @@
+"""playbooks/remediate_private_scan.yml against the lab: every situation of the private branch."""
+
+from __future__ import annotations
+
+import json
+
+# The lab runs 300 times faster than real time here: a reboot (2 min down, 5 min booting, 2 min loading) takes 2 s.
+SPEED = 300
+FAST = {"remediate_private_scan_wait_timeout": 6, "remediate_private_scan_poll_interval": 0.5,
+        "remediate_private_scan_poll_max_interval": 1, "reboot_ladder_poll_interval": 1,
+        "reboot_ladder_nessus_timeout": 8, "reboot_ladder_sc_timeout": 6}
+
+
+def run(lab, tmp_path, *args, zone="ALC_Prod_WDC06_SZ", **extra):
+    variables = dict(FAST, zone=zone, remediation_record_dir=str(tmp_path))
+    variables.update(extra)
+    return lab.playbook("playbooks/remediate_private_scan.yml", "-i", lab.settings["LAB_INVENTORY"], *args,
+                        extra_vars=variables)
+
+
+def record(tmp_path):
+    paths = sorted(tmp_path.glob("remediation-*.json"))
+    return json.loads(paths[-1].read_text())
+
+
+def power(lab):
+    return [(lab.world.classic.machines[mid].hostname, method) for _t, _s, mid, method in lab.world.classic.commands]
+
+
+def changes(lab, system=None):
+    return [c for c in lab.calls(system) if not c.startswith("GET ") and "updateStatus" not in c]
+
+
+def test_healthy_scanners_resubmit_only(lab_factory, tmp_path):
+    lab = lab_factory("private_healthy", speed=SPEED)
+    proc = run(lab, tmp_path)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert changes(lab) == ["POST /rest/scan/9/launch"]
+    assert power(lab) == []
+    assert record(tmp_path)["outcome"] == "Scanning: ALC_Prod_WDC06_private_import."
+
+
+def test_nessusd_stopped_soft_reboot_heals(lab_factory, tmp_path):
+    lab = lab_factory("default", speed=SPEED)
+    proc = run(lab, tmp_path)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert power(lab) == [("prod-wdc06-infra-nessus-01", "rebootSoft")]
+    assert changes(lab, "securitycenter") == ["POST /rest/scan/9/launch"]  # the second resubmission followed the first
+    rec = record(tmp_path)
+    assert rec["outcome"] == "Scanning: ALC_Prod_WDC06_private_import after healing 1 scanner(s)."
+    texts = [e["text"] for e in rec["entries"]]
+    assert any(t.startswith("prod-wdc06-infra-nessus-01: nessusd_not_running") for t in texts)
+    assert "prod-wdc06-infra-nessus-01 works again after the reboot soft" in texts
+    assert lab.world.servicenow.records("sc_request") == [] and lab.world.pagerduty.events == []
+
+
+def test_not_reenabled_gets_an_sos_ticket_not_a_reboot(lab_factory, tmp_path):
+    lab = lab_factory("private_not_reenabled", speed=SPEED)
+    proc = run(lab, tmp_path)
+    assert power(lab) == []
+    tickets = lab.world.servicenow.records("sc_request")
+    assert tickets[0]["short_description"] == "Re-enable Nessus scanner prod-wdc06-infra-nessus-01 in scan zone ALC_Prod_WDC06_SZ"
+    assert "Authentication Error" in tickets[0]["description"]
+    assert proc.returncode == 2  # not re-enabled yet, so the scan still does not scan: escalated
+    assert len(tickets) == 2 and tickets[1]["short_description"].startswith("Nessus scans failing")
+
+
+def test_hung_host_soft_fails_hard_heals(lab_factory, tmp_path):
+    lab = lab_factory("private_hung", speed=SPEED)
+    proc = run(lab, tmp_path)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert power(lab) == [("prod-wdc06-infra-nessus-01", "rebootSoft"), ("prod-wdc06-infra-nessus-01", "rebootHard")]
+    assert "prod-wdc06-infra-nessus-01 works again after the reboot hard" in [e["text"] for e in record(tmp_path)["entries"]]
+
+
+def test_dead_host_power_cycle_heals(lab_factory, tmp_path):
+    lab = lab_factory("private_dead", speed=SPEED)
+    proc = run(lab, tmp_path)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert [m for _h, m in power(lab)] == ["rebootSoft", "rebootHard", "powerCycle"]
+
+
+def test_nothing_heals_escalates_with_the_evidence(lab_factory, tmp_path):
+    lab = lab_factory("private_nothing_heals", speed=SPEED)
+    proc = run(lab, tmp_path)
+    assert proc.returncode == 2
+    assert "Escalated to SOS: ALC_Prod_WDC06_private_import" in proc.stdout
+    assert [m for _h, m in power(lab)] == ["rebootSoft", "rebootHard", "powerCycle"]
+    (ticket,) = lab.world.servicenow.records("sc_request")
+    assert "sent rebootSoft" in ticket["description"] and "powerCycle" in ticket["description"]
+    assert len(lab.world.pagerduty.events) == 1
+    left = [e["text"] for e in record(tmp_path)["entries"] if e["kind"] == "left"]
+    assert any("still does not work after reboot_soft, reboot_hard, power_cycle" in t for t in left)
+
+
+def test_active_transaction_no_second_command(lab_factory, tmp_path):
+    lab = lab_factory("private_transaction", speed=SPEED)
+    proc = run(lab, tmp_path)
+    assert power(lab) == []  # the machine was already restarting: nothing sent while its transaction runs
+    texts = [e["text"] for e in record(tmp_path)["entries"]]
+    assert any("is active on prod-wdc06-infra-nessus-01: no second command" in t for t in texts) or \
+        any("starting" in t for t in texts)
+    assert proc.returncode in (0, 2)
+
+
+def test_two_bad_scanners_one_at_a_time(lab_factory, tmp_path):
+    lab = lab_factory("private_two_bad", speed=SPEED)
+    proc = run(lab, tmp_path, zone="ALC_Prod_DAL09_SZ")
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert power(lab) == [("prod-dal09-infra-nessus-01", "rebootSoft"), ("prod-dal09-infra-nessus-02", "rebootSoft")]
+    times = [t for t, _s, _m, _c in lab.world.classic.commands]
+    machine = lab.world.classic.machines[lab.world.classic.commands[0][2]]
+    assert times[1] >= machine.up_since(times[1])  # the second reboot came after the first scanner was back
+
+
+def test_last_working_scanner_is_refused_without_the_override(lab_factory, tmp_path):
+    lab = lab_factory("private_last_working", speed=SPEED)
+    proc = run(lab, tmp_path)
+    assert proc.returncode == 2
+    assert ("prod-wdc06-infra-nessus-02", "rebootSoft") not in power(lab)
+    left = [e["text"] for e in record(tmp_path)["entries"] if e["kind"] == "left"]
+    assert any("prod-wdc06-infra-nessus-02 is the last working scanner of ALC_Prod_WDC06_SZ" in t for t in left)
+
+
+def test_check_mode_changes_nothing(lab, tmp_path):
+    proc = run(lab, tmp_path, "--check")
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert changes(lab) == [] and power(lab) == []
+    assert record(tmp_path)["outcome"].startswith("Check mode: would resubmit ALC_Prod_WDC06_private_import")
+
+
+def test_unknown_and_public_zones_are_refused_before_any_call(lab, tmp_path):
+    proc = run(lab, tmp_path, zone="NOPE")
+    assert proc.returncode == 2
+    assert 'Unknown scan zone "NOPE".' in proc.stdout and "Valid private zones: ALC_Dev_MON01_SZ" in proc.stdout
+    proc = run(lab, tmp_path, zone="ALC_SOS_SZ")
+    assert proc.returncode == 2 and "ALC_SOS_SZ is a public scan zone" in proc.stdout
+    assert lab.calls() == []
+
+
+def test_missing_domain_site_setting_stops_before_acting(lab, tmp_path):
+    proc = lab.playbook("playbooks/remediate_private_scan.yml", extra_vars=dict(FAST, zone="ALC_Prod_WDC06_SZ"))
+    assert proc.returncode == 2
+    assert "Site setting(s) domain of ALC_Prod_WDC06_SZ are not set" in proc.stdout
+    assert lab.calls() == []
