@@ -1,0 +1,53 @@
+"""playbooks/remediate.yml: from the alert to the public branch and the private branch of each zone."""
+
+from __future__ import annotations
+
+import json
+
+FAST = {"remediate_private_scan_wait_timeout": 6, "remediate_private_scan_poll_interval": 0.5,
+        "remediate_private_scan_poll_max_interval": 1, "reboot_ladder_poll_interval": 1,
+        "reboot_ladder_nessus_timeout": 8, "reboot_ladder_sc_timeout": 6,
+        "remediate_public_scan_poll_interval": 0.5, "remediate_public_scan_poll_max_interval": 1}
+ALERT = ("The following scans are identified as failing and need investigation:\n\n"
+         "[ALC_all_envs_public_import ALC_Prod_WDC06_private_import]")
+
+
+def run(lab, tmp_path, **extra):
+    variables = dict(FAST, remediation_record_dir=str(tmp_path))
+    variables.update(extra)
+    return lab.playbook("playbooks/remediate.yml", "-i", lab.settings["LAB_INVENTORY"], extra_vars=variables)
+
+
+def test_the_runbooks_alert(lab_factory, tmp_path):
+    lab = lab_factory("default", speed=300)
+    proc = run(lab, tmp_path, alert=ALERT)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    (path,) = tmp_path.glob("remediation-*.json")
+    record = json.loads(path.read_text())
+    texts = [e["text"] for e in record["entries"]]
+    assert "ALC_all_envs_public_import runs in ALC_SOS_SZ (public)" in texts
+    assert "ALC_Prod_WDC06_private_import runs in ALC_Prod_WDC06_SZ (private)" in texts
+    assert any("leave it to its next scheduled run" in t for t in texts)  # the public import completed yesterday
+    assert "prod-wdc06-infra-nessus-01 works again after the reboot soft" in texts
+    launches = [c for c in lab.calls("securitycenter") if c.endswith("/launch")]
+    assert launches == ["POST /rest/scan/9/launch"]  # only the private scan; once
+
+
+def test_the_compliance_report_as_input(lab_factory, tmp_path):
+    lab = lab_factory("private_healthy", speed=300)
+    report = tmp_path / "scan_compliance.json"
+    report.write_text(json.dumps({"check": {"failing": ["ALC_Prod_WDC06_private_import"]}}))
+    proc = run(lab, tmp_path, report=str(report))
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert [c for c in lab.calls("securitycenter") if c.endswith("/launch")] == ["POST /rest/scan/9/launch"]
+
+
+def test_malformed_empty_and_unknown_alerts_change_nothing(lab, tmp_path):
+    proc = run(lab, tmp_path, alert="SCANS FAILED - failed nessus scans require investigation")
+    assert proc.returncode == 2 and "malformed alert: no [...] list of scans found" in proc.stdout + proc.stderr
+    proc = run(lab, tmp_path, alert="[]")
+    assert proc.returncode == 2 and "empty alert" in proc.stdout + proc.stderr
+    assert lab.calls() == []
+    proc = run(lab, tmp_path, alert="[NOPE_private_import]")
+    assert proc.returncode == 2 and "unknown scan definition: NOPE_private_import" in proc.stdout
+    assert [c for c in lab.calls() if not c.startswith("GET ")] == []
