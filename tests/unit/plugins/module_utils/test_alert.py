@@ -15,8 +15,8 @@ RUNBOOK = ("The following scans are identified as failing and need investigation
     (RUNBOOK, ["ALC_all_envs_public_import", "ALC_Prod_WDC06_private_import"]),
     ("[ALC_Prod_WDC06_private_import]", ["ALC_Prod_WDC06_private_import"]),
     ("[a, b,c  a]", ["a", "b", "c"]),
-    ("SCANS FAILED [ALC_Prod_TOK02_private_import]\n see [ALC_FR2_public_import]", ["ALC_Prod_TOK02_private_import",
-                                                                                      "ALC_FR2_public_import"]),
+    ("SCANS FAILED [ALC_Prod_TOK02_private_import]\n see [ALC_FR2_public_import]",
+     ["ALC_Prod_TOK02_private_import", "ALC_FR2_public_import"]),
     ("[ALC_Prod_WDC06_CM7_All-ports]", ["ALC_Prod_WDC06_CM7_All-ports"]),
 ])
 def test_alert_scans(text, names):
