@@ -110,6 +110,8 @@ class PagerDuty:
             return json_response({"error": {"message": "Authentication failed", "code": 2006}}, status=401)
         key = request.args.get("incident_key")
         statuses = request.args.getlist("statuses[]") or ["triggered", "acknowledged", "resolved"]
+        limit = int(request.args.get("limit") or 25)
+        offset = int(request.args.get("offset") or 0)
         items = [
             {"id": i["id"], "type": "incident", "incident_key": i["incident_key"], "status": i["status"],
              "title": i["title"], "summary": "[#%s] %s" % (i["id"], i["title"]), "created_at": i["created_at"],
@@ -118,4 +120,6 @@ class PagerDuty:
             for i in self.incidents
             if (key is None or i["incident_key"] == key) and i["status"] in statuses
         ]
-        return json_response({"incidents": items, "limit": 25, "offset": 0, "total": None, "more": False})
+        page = items[offset: offset + limit]
+        return json_response({"incidents": page, "limit": limit, "offset": offset, "total": None,
+                              "more": offset + limit < len(items)})

@@ -81,6 +81,23 @@ class PagerDutyClient:
         raise ApiError(message or "event refused", SYSTEM, "POST", "/v2/enqueue", status=response.status_code,
                        detail=errors)
 
+    def list_open_incidents(self, limit=100, max_pages=10):
+        """Every triggered or acknowledged incident (REST API, paginated with offset/more)."""
+        if self.api is None:
+            raise ValueError("%s: reading incidents needs api_token (PAGERDUTY_API_TOKEN)" % SYSTEM)
+        out, offset = [], 0
+        for _page in range(max_pages):
+            params = {"statuses[]": ["triggered", "acknowledged"], "limit": limit, "offset": offset}
+            response = self.api.request("GET", "incidents", params=params)
+            data = decode_json(response, SYSTEM, "GET", "/incidents")
+            if response.status_code != 200:
+                raise ApiError("request failed", SYSTEM, "GET", "/incidents", status=response.status_code)
+            out += data.get("incidents") or []
+            if not data.get("more"):
+                break
+            offset += limit
+        return out
+
     def open_incidents(self, incident_key):
         """Triggered or acknowledged incidents with this key (REST API, needs api_token)."""
         if self.api is None:

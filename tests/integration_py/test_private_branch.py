@@ -50,6 +50,8 @@ def test_nessusd_stopped_soft_reboot_heals(lab_factory, tmp_path):
     assert rec["outcome"] == "Scanning: ALC_Prod_WDC06_private_import after healing 1 scanner(s)."
     texts = [e["text"] for e in rec["entries"]]
     assert any(t.startswith("prod-wdc06-infra-nessus-01: nessusd_not_running") for t in texts)
+    health = next(e for e in rec["entries"] if e["text"].startswith("prod-wdc06-infra-nessus-01: nessusd_not_running"))
+    assert health["details"]["alerts"] == ["sensu-uptime: nessusd is not running on prod-wdc06-infra-nessus-01"]
     assert "prod-wdc06-infra-nessus-01 works again after the reboot soft" in texts
     assert lab.world.servicenow.records("sc_request") == [] and lab.world.pagerduty.events == []
 

@@ -58,7 +58,8 @@ def test_runbook_example_one_issue_one_page_then_a_comment_and_the_same_key(lab,
     assert len(issues) == 1 and issues[1]["comments"] == 1
     assert issues[1]["_comments"][0]["body"].startswith(ALERT_TEXT)
     assert [e["dedup_key"] for e in lab.world.pagerduty.events] == ["nessus-scan-compliance-2026-11-26"] * 2
-    assert len([i for i in lab.world.pagerduty.incidents if i["status"] == "triggered"]) == 1
+    assert len([i for i in lab.world.pagerduty.incidents
+                if i["status"] == "triggered" and i["incident_key"] == "nessus-scan-compliance-2026-11-26"]) == 1
     assert lab.calls()[5:] == [
         "GET /rest/scan", "GET /rest/scanResult", "GET /api/v3/repos/alchemy-conductors/team/issues",
         "POST /api/v3/repos/alchemy-conductors/team/issues/1/comments", "POST /v2/enqueue"]
