@@ -15,7 +15,7 @@ import json
 
 from ansible.module_utils.basic import env_fallback
 
-from .transport import ApiError, AuthError, HttpClient, NotFoundError, decode_json
+from .transport import ApiClient, ApiError, AuthError, HttpClient, NotFoundError, decode_json
 
 SYSTEM = "IBM Cloud classic"
 SERVICES = {"guest": "SoftLayer_Virtual_Guest", "hardware": "SoftLayer_Hardware_Server"}
@@ -35,28 +35,14 @@ CLASSIC_ARGUMENT_SPEC = dict(
 )
 
 
-class ClassicClient:
+class ClassicClient(ApiClient):
+    MODULE_PARAMS = ("username", "api_key", "endpoint_url", "ca_path", "validate_certs", "timeout", "retries")
+
     def __init__(self, username, api_key, endpoint_url, ca_path=None, validate_certs=True, timeout=60.0, retries=3,
                  backoff=0.5):
         self.http = HttpClient(endpoint_url, SYSTEM, setting="endpoint_url (SL_ENDPOINT_URL)", timeout=timeout,
                                validate_certs=validate_certs, ca_path=ca_path, retries=retries, backoff=backoff)
         self.http.session.auth = (username, api_key)
-
-    @classmethod
-    def from_module(cls, module):
-        p = module.params
-        return cls(p["username"], p["api_key"], p["endpoint_url"], p["ca_path"], p["validate_certs"], p["timeout"],
-                   p["retries"])
-
-    @property
-    def retry_log(self):
-        return self.http.retry_log
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.http.close()
 
     def call(self, service, method, ident=None, params=None, body=None, http_method="GET"):
         path = "%s/%s%s.json" % (service, "%d/" % ident if ident is not None else "", method)

@@ -13,7 +13,7 @@ import re
 
 from ansible.module_utils.basic import env_fallback
 
-from .transport import ApiError, AuthError, HttpClient, NotFoundError, decode_json
+from .transport import ApiClient, ApiError, AuthError, HttpClient, NotFoundError, decode_json
 
 SYSTEM = "GitHub"
 
@@ -28,7 +28,9 @@ GITHUB_ARGUMENT_SPEC = dict(
 )
 
 
-class GitHubClient:
+class GitHubClient(ApiClient):
+    MODULE_PARAMS = ("api_url", "token", "repository", "ca_path", "validate_certs", "timeout", "retries")
+
     def __init__(self, api_url, token, repository, ca_path=None, validate_certs=True, timeout=30.0, retries=3,
                  backoff=0.5):
         if not re.match(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", repository or ""):
@@ -43,22 +45,6 @@ class GitHubClient:
             "X-GitHub-Api-Version": "2022-11-28",
         })
         self.repository = repository
-
-    @classmethod
-    def from_module(cls, module):
-        p = module.params
-        return cls(p["api_url"], p["token"], p["repository"], p["ca_path"], p["validate_certs"], p["timeout"],
-                   p["retries"])
-
-    @property
-    def retry_log(self):
-        return self.http.retry_log
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.http.close()
 
     def _call(self, method, path, expected, params=None, body=None):
         response = self.http.request(method, path, params=params, json_body=body)

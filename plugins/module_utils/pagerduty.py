@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ansible.module_utils.basic import env_fallback
 
-from .transport import ApiError, AuthError, HttpClient, decode_json
+from .transport import ApiClient, ApiError, AuthError, HttpClient, decode_json
 
 SYSTEM = "PagerDuty"
 
@@ -28,7 +28,10 @@ PAGERDUTY_ARGUMENT_SPEC = dict(
 )
 
 
-class PagerDutyClient:
+class PagerDutyClient(ApiClient):
+    MODULE_PARAMS = ("events_url", "routing_key", "api_url", "api_token", "ca_path", "validate_certs", "timeout",
+                     "retries")
+
     def __init__(self, events_url, routing_key=None, api_url=None, api_token=None, ca_path=None, validate_certs=True,
                  timeout=30.0, retries=3, backoff=0.5):
         options = dict(timeout=timeout, validate_certs=validate_certs, ca_path=ca_path, retries=retries, backoff=backoff)
@@ -39,20 +42,11 @@ class PagerDutyClient:
             self.api.session.headers.update({"Authorization": "Token token=%s" % api_token,
                                              "Accept": "application/vnd.pagerduty+json;version=2"})
 
-    @classmethod
-    def from_module(cls, module):
-        p = module.params
-        return cls(p["events_url"], p["routing_key"], p["api_url"], p["api_token"], p["ca_path"], p["validate_certs"],
-                   p["timeout"], p["retries"])
-
     @property
     def retry_log(self):
         return self.events.retry_log + (self.api.retry_log if self.api else [])
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
+    def close(self):
         self.events.close()
         if self.api is not None:
             self.api.close()

@@ -16,6 +16,7 @@ from ansible.module_utils.basic import env_fallback
 
 from .transport import (
     AccountLockedError,
+    ApiClient,
     ApiError,
     AuthError,
     HttpClient,
@@ -101,8 +102,11 @@ def credentials_mode(access_key, secret_key, username, password, auth="auto"):
     return "session"
 
 
-class SecurityCenterClient:
+class SecurityCenterClient(ApiClient):
     """Security Center API client. Use as a context manager so a session is logged out."""
+
+    MODULE_PARAMS = ("url", "access_key", "secret_key", "username", "password", "auth", "ca_path", "validate_certs",
+                     "timeout", "retries")
 
     def __init__(self, url, access_key=None, secret_key=None, username=None, password=None, auth="auto",
                  ca_path=None, validate_certs=True, timeout=30.0, retries=3, backoff=0.5):
@@ -119,22 +123,6 @@ class SecurityCenterClient:
         self.server_time = None  # Security Center's clock, from the last envelope's timestamp
         if self.mode == "api_key":
             self.http.session.headers["x-apikey"] = "accesskey=%s; secretkey=%s;" % (access_key, secret_key)
-
-    @classmethod
-    def from_module(cls, module):
-        p = module.params
-        return cls(p["url"], p["access_key"], p["secret_key"], p["username"], p["password"], p["auth"],
-                   p["ca_path"], p["validate_certs"], p["timeout"], p["retries"])
-
-    @property
-    def retry_log(self):
-        return self.http.retry_log
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     def close(self):
         if self._token is not None:

@@ -15,7 +15,7 @@ import time
 
 from ansible.module_utils.basic import env_fallback
 
-from .transport import ApiError, AuthError, HttpClient, NotFoundError, decode_json
+from .transport import ApiClient, ApiError, AuthError, HttpClient, NotFoundError, decode_json
 
 SYSTEM = "ServiceNow"
 
@@ -30,7 +30,9 @@ SERVICENOW_ARGUMENT_SPEC = dict(
 )
 
 
-class ServiceNowClient:
+class ServiceNowClient(ApiClient):
+    MODULE_PARAMS = ("host", "username", "password", "ca_path", "validate_certs", "timeout", "retries")
+
     def __init__(self, host, username, password, ca_path=None, validate_certs=True, timeout=30.0, retries=3,
                  backoff=0.5, sleep=time.sleep):
         if host and "://" not in host:
@@ -42,22 +44,6 @@ class ServiceNowClient:
         self.retries = retries
         self.backoff = backoff
         self.sleep = sleep
-
-    @classmethod
-    def from_module(cls, module):
-        p = module.params
-        return cls(p["host"], p["username"], p["password"], p["ca_path"], p["validate_certs"], p["timeout"],
-                   p["retries"])
-
-    @property
-    def retry_log(self):
-        return self.http.retry_log
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.http.close()
 
     def _call(self, method, path, expected, params=None, body=None):
         response = self.http.request(method, path, params=params, json_body=body)

@@ -237,6 +237,34 @@ class HttpClient:
             })
 
 
+class ApiClient:
+    """What every client of the collection shares: built from a module's parameters, used as a context
+    manager that closes its HTTP session, and reporting the transport's retries.
+
+    ``MODULE_PARAMS`` names the module parameters passed, in order, to the client's constructor.
+    """
+
+    MODULE_PARAMS = ()
+    http = None
+
+    @classmethod
+    def from_module(cls, module):
+        return cls(*[module.params[name] for name in cls.MODULE_PARAMS])
+
+    @property
+    def retry_log(self):
+        return self.http.retry_log
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        self.http.close()
+
+
 def decode_json(response, system, method, path):
     """The JSON body of a response whatever its Content-Type, or UnexpectedResponseError."""
     text = response.text or ""
