@@ -22,9 +22,10 @@ def test_the_runbooks_alert(lab_factory, tmp_path):
     lab = lab_factory("default", speed=300)
     proc = run(lab, tmp_path, alert=ALERT)
     assert proc.returncode == 0, proc.stdout[-3000:]
-    (path,) = tmp_path.glob("remediation-*.json")
-    record = json.loads(path.read_text())
-    texts = [e["text"] for e in record["entries"]]
+    records = [json.loads(path.read_text()) for path in tmp_path.glob("remediation-*.json")]
+    assert sorted(r["subject"] for r in records) == [
+        "ALC_Prod_WDC06_SZ", "ALC_all_envs_public_import ALC_Prod_WDC06_private_import"]  # the alert's, and the zone's
+    texts = [e["text"] for r in records for e in r["entries"]]
     assert "ALC_all_envs_public_import runs in ALC_SOS_SZ (public)" in texts
     assert "ALC_Prod_WDC06_private_import runs in ALC_Prod_WDC06_SZ (private)" in texts
     assert any("leave it to its next scheduled run" in t for t in texts)  # the public import completed yesterday
