@@ -34,6 +34,13 @@ CLASSIC_ARGUMENT_SPEC = dict(
     retries=dict(type="int", default=3),
 )
 
+# How the modules name a machine: host name and domain (the scan-zone table's classic_hostname and domain).
+MACHINE_ARGUMENT_SPEC = dict(
+    hostname=dict(type="str", required=True),
+    domain=dict(type="str", required=True),
+    type=dict(type="str", default="auto", choices=["auto", "guest", "hardware"]),
+)
+
 
 class ClassicClient(ApiClient):
     MODULE_PARAMS = ("username", "api_key", "endpoint_url", "ca_path", "validate_certs", "timeout", "retries")
@@ -76,6 +83,14 @@ class ClassicClient(ApiClient):
         if len(found) > 1:
             raise ApiError("%d machines are named %s.%s; refusing to guess" % (len(found), hostname, domain), SYSTEM)
         return found[0]
+
+    def find_for_module(self, params):
+        """The machine named by a module's hostname/domain/type parameters: ``(kind, machine)``."""
+        return self.find(params["hostname"], params["domain"], None if params["type"] == "auto" else params["type"])
+
+    def describe(self, kind, ident):
+        """The machine as the modules return it, read now (object and power state)."""
+        return describe_machine(kind, self.get(kind, ident), self.power_state(kind, ident))
 
     def get(self, kind, ident):
         return self.call(SERVICES[kind], "getObject", ident, params={"objectMask": MASK})

@@ -92,27 +92,21 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.classic import (
     CLASSIC_ARGUMENT_SPEC,
+    MACHINE_ARGUMENT_SPEC,
     ClassicClient,
-    describe_machine,
 )
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.common import run_client
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
-            CLASSIC_ARGUMENT_SPEC,
-            hostname=dict(type="str", required=True),
-            domain=dict(type="str", required=True),
-            type=dict(type="str", default="auto", choices=["auto", "guest", "hardware"]),
-        ),
+        argument_spec=dict(CLASSIC_ARGUMENT_SPEC, **MACHINE_ARGUMENT_SPEC),
         supports_check_mode=True,
     )
-    p = module.params
 
     def action(client):
-        kind, machine = client.find(p["hostname"], p["domain"], None if p["type"] == "auto" else p["type"])
-        return {"server": describe_machine(kind, machine, client.power_state(kind, machine["id"]))}
+        kind, machine = client.find_for_module(module.params)
+        return {"server": client.describe(kind, machine["id"])}
 
     run_client(module, ClassicClient.from_module, action)
 

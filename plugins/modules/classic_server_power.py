@@ -111,8 +111,8 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.classic import (
     CLASSIC_ARGUMENT_SPEC,
+    MACHINE_ARGUMENT_SPEC,
     ClassicClient,
-    describe_machine,
 )
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.common import ModuleFailure, run_client
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.transport import ApiError
@@ -125,9 +125,7 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(
             CLASSIC_ARGUMENT_SPEC,
-            hostname=dict(type="str", required=True),
-            domain=dict(type="str", required=True),
-            type=dict(type="str", default="auto", choices=["auto", "guest", "hardware"]),
+            **MACHINE_ARGUMENT_SPEC,
             action=dict(type="str", required=True, choices=list(COMMANDS)),
             wait=dict(type="bool", default=True),
             wait_timeout=dict(type="float", default=1800.0),
@@ -143,12 +141,9 @@ def main():
             module.fail_json(msg="%s must be a positive number of seconds, got %s" % (option, p[option]))
     command = COMMANDS[p["action"]]
 
-    def state(client, kind, ident):
-        return describe_machine(kind, client.get(kind, ident), client.power_state(kind, ident))
-
     def action(client):
-        kind, machine = client.find(p["hostname"], p["domain"], None if p["type"] == "auto" else p["type"])
-        server = state(client, kind, machine["id"])
+        kind, machine = client.find_for_module(p)
+        server = client.describe(kind, machine["id"])
         out = {"command": command, "sent": False, "changed": False, "server": server}
         if server["active_transaction"]:
             out["skipped_reason"] = ("transaction %s (%s) is active on %s: no second command"
@@ -171,7 +166,7 @@ def main():
             return out
         started, polls = time.monotonic(), 0
         while True:
-            server = state(client, kind, machine["id"])
+            server = client.describe(kind, machine["id"])
             polls += 1
             if server["power_state"] == "on" and not server["active_transaction"]:
                 break
