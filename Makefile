@@ -12,7 +12,8 @@ LAB_DIR ?= .lab
 REPORTS ?= reports
 PYTEST_WORKERS ?= 2
 # The smoke run: unit tests and one scenario on the newest ansible-core under Python 3.12.
-PY312 ?= $(firstword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.12*/bin/python3.12) $(shell command -v python3.12 2>/dev/null))
+PYENV_ROOT ?= $(or $(shell pyenv root 2>/dev/null),$(HOME)/.pyenv)
+PY312 ?= $(firstword $(wildcard $(PYENV_ROOT)/versions/3.12*/bin/python3.12) $(shell command -v python3.12 2>/dev/null))
 SMOKE_VENV ?= .venv-smoke
 
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
@@ -20,7 +21,7 @@ export ANSIBLE_NOCOLOR := 1
 export NO_COLOR := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv demo test lab-up lab-down lint sanity units scenarios molecule importer changelog smoke bench clean
+.PHONY: help venv testhosts demo test lab-up lab-down lint sanity units scenarios molecule importer changelog smoke bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -36,8 +37,8 @@ $(BIN)/.installed: requirements-dev.txt requirements.txt
 
 venv: $(BIN)/.installed ## create the pinned toolchain in .venv (done by every target that needs it)
 
-lab-up: venv ## start the lab in the background: make lab-up SCENARIO=name; settings in .lab/env.sh
-	$(BIN)/python -m lab up --scenario $(SCENARIO) --dir $(LAB_DIR)
+lab-up: venv ## start the lab in the background: make lab-up SCENARIO=name [SSH=1]; settings in .lab/env.sh
+	$(BIN)/python -m lab up --scenario $(SCENARIO) --dir $(LAB_DIR) $(if $(filter-out 0,$(SSH)),--ssh)
 
 lab-down: ## stop the lab
 	@if [ -x $(BIN)/python ]; then $(BIN)/python -m lab down --dir $(LAB_DIR); fi
@@ -72,8 +73,15 @@ sanity: venv ## ansible-test sanity in an ansible_collections tree, offline, no 
 units: venv ## unit tests (pytest)
 	$(BIN)/python -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) tests/unit
 
-scenarios: venv ## playbooks run by ansible-playbook against the lab
-	$(BIN)/python -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) tests/integration_py
+scenarios: venv testhosts ## playbooks run by ansible-playbook against the lab
+	$(BIN)/python -m pytest -p no:cacheprovider -rs -n $(PYTEST_WORKERS) tests/integration_py
+
+testhosts: ## sshd for the lab's SSH scanner hosts (apt-get install openssh-server when root and missing)
+	@if command -v sshd >/dev/null || [ -x /usr/sbin/sshd ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "== openssh-server for the SSH scanner hosts"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server >/dev/null; \
+	else echo "no sshd here: the SSH scanner-host scenarios will be skipped (as root: apt-get install openssh-server)"; fi
 
 molecule: venv ## molecule test for every role scenario (extensions/molecule)
 	@# molecule keeps scenario state under ~/.ansible/tmp: start every run from a clean state

@@ -70,6 +70,8 @@ def up(args):
                "--bind", args.bind, "--ttl", str(args.ttl)]
     if args.speed is not None:
         command += ["--speed", str(args.speed)]
+    if args.ssh:
+        command += ["--ssh"]
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p))
     with open(os.path.join(lab_dir, "lab.log"), "ab") as log:
@@ -103,6 +105,8 @@ def main(argv=None):
         p.add_argument("--ttl", type=float, default=float(os.environ.get("LAB_TTL", 7200)),
                        help="seconds after which the lab stops by itself")
         p.add_argument("--speed", type=float, help="simulated seconds per real second (overrides the scenario)")
+        p.add_argument("--ssh", action="store_true", default=os.environ.get("LAB_SSH", "") not in ("", "0"),
+                       help="run each scanner as an SSH host (needs root, unshare and sshd; also LAB_SSH=1)")
     for name in ("down", "status"):
         p = sub.add_parser(name)
         p.add_argument("--dir", default=".lab")
@@ -110,7 +114,7 @@ def main(argv=None):
     if args.command == "up":
         return up(args)
     if args.command == "serve":
-        serve(args.scenario, args.dir, args.bind, args.ttl, args.speed)
+        serve(args.scenario, args.dir, args.bind, args.ttl, args.speed, True if args.ssh else None)
         return 0
     if args.command == "down":
         return down(os.path.abspath(args.dir))

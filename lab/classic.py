@@ -46,6 +46,10 @@ class Machine:
         self.boot_seconds = float(spec.get("boot_seconds", 300))
         self.loading_seconds = float(spec.get("loading_seconds", 120))
         self.sc_enabled = spec.get("sc_enabled", True)
+        self.nessusd_fails_to_start = bool(spec.get("nessusd_fails_to_start", False))
+        # With SSH hosts (lab/hosts.py) the daemon is a real process on the host: this returns its token or None.
+        self.service_probe = None
+        self._service = (None, None)  # (token, first seen)
         self.transaction = None  # {id, name, until}
         if spec.get("transaction"):
             self.transaction = {"id": 880000 + mid, "name": spec["transaction"], "until": None}
@@ -93,6 +97,13 @@ class Machine:
         if self.phase(now) != "up":
             return "stopped"
         state = self.outcome(now)
+        if self.service_probe is not None:
+            token = self.service_probe() if state != "hung" else None
+            if token is None:
+                return "stopped"
+            if token != self._service[0]:
+                self._service = (token, now)
+            return "loading" if now - self._service[1] < self.loading_seconds else "running"
         if state in ("hung", "stopped"):
             return "stopped"
         since = self.up_since(now)

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import shlex
+import shutil
 import signal
 import ssl
 import threading
@@ -16,6 +17,7 @@ from werkzeug.serving import make_server
 
 from .classic import NessusStatus
 from .core import LabApp
+from .hosts import Hosts
 from .world import World, load_scenario
 
 
@@ -28,7 +30,7 @@ def _loopback(address):
 class Lab:
     """The running lab: a world and one HTTPS server per system, each in its own thread."""
 
-    def __init__(self, scenario, lab_dir, bind="127.0.0.1", speed=None):
+    def __init__(self, scenario, lab_dir, bind="127.0.0.1", speed=None, ssh=None):
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the request log is the lab's own record
         self.lab_dir = os.path.abspath(lab_dir)
         os.makedirs(self.lab_dir, exist_ok=True)
@@ -42,6 +44,9 @@ class Lab:
         self.ca.cert_pem.write_to_path(self.ca_path)
         self.servers = {}
         self.threads = []
+        # SSH scanner hosts: the scenario's "ssh: true", or asked for (python -m lab up --ssh, LAB_SSH=1).
+        self.ssh = bool(spec.get("ssh")) if ssh is None else ssh
+        self.hosts = None
 
     def _tls(self, *names):
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -73,6 +78,10 @@ class Lab:
     def _start_scanners(self):
         """Each scanner's Nessus listens on its own address, port 8834, only while nessusd runs."""
         machines = list(self.world.classic.machines.values())
+        if self.ssh:
+            self.hosts = Hosts(self.lab_dir, machines)
+            self.hosts.sync(self.world.clock.now())
+            self.hosts.wait_ready()
         self.nessus_tls = self._tls(*[m.address for m in machines]) if machines else None
         self.nessus_servers = {}
         self._stop_scanners = threading.Event()
@@ -83,6 +92,8 @@ class Lab:
     def _watch_scanners(self, machines):
         while not self._stop_scanners.is_set():
             now = self.world.clock.now()
+            if self.hosts is not None:
+                self.hosts.sync(now)
             for machine in machines:
                 listening = machine.hostname in self.nessus_servers
                 wanted = machine.nessusd(now) != "stopped"
@@ -90,7 +101,7 @@ class Lab:
                     app = LabApp("nessus", NessusStatus(machine, self.world.clock), self.world)
                     try:
                         server = make_server(machine.address, 8834, app, threaded=True, ssl_context=self.nessus_tls)
-                    except OSError:
+                    except (OSError, SystemExit):  # werkzeug exits when the address is taken: try again next tick
                         continue
                     server.daemon_threads = True
                     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
@@ -141,6 +152,7 @@ class Lab:
             "LAB_SCENARIO": self.world.spec.get("name", ""),
             "LAB_REQUEST_LOG": self.world.recorder.path,
             "LAB_ADMIN_URL": self.url("securitycenter") + "/_lab",
+            "LAB_SSH": "1" if self.hosts is not None else "",
         }
 
     def write_inventory(self):
@@ -152,6 +164,18 @@ class Lab:
         lines += ["  %s: {domain: %s}" % (json.dumps(z), self.world.domain) for z in zones if "SOS" not in z]
         with open(os.path.join(self.lab_dir, "lab.scan_zones.yml"), "w", encoding="utf-8") as handle:
             handle.write("\n".join(lines) + "\n")
+        # With SSH hosts: how to reach each scanner, next to the inventory as Ansible reads it.
+        for sub in ("group_vars", "host_vars"):
+            shutil.rmtree(os.path.join(self.lab_dir, sub), ignore_errors=True)
+        if self.hosts is not None:
+            group, per_host = self.hosts.inventory_vars()
+            os.makedirs(os.path.join(self.lab_dir, "group_vars"))
+            os.makedirs(os.path.join(self.lab_dir, "host_vars"))
+            with open(os.path.join(self.lab_dir, "group_vars", "scanners.yml"), "w", encoding="utf-8") as handle:
+                handle.write("---\n# Written by the lab: the scanners' SSH hosts.\n" + json.dumps(group, indent=2) + "\n")
+            for name, host_vars in per_host.items():
+                with open(os.path.join(self.lab_dir, "host_vars", name + ".yml"), "w", encoding="utf-8") as handle:
+                    handle.write("---\n" + json.dumps(host_vars) + "\n")
 
     def write_settings(self):
         self.write_inventory()
@@ -178,15 +202,17 @@ class Lab:
     def stop(self):
         if getattr(self, "_stop_scanners", None) is not None:
             self._stop_scanners.set()
+        if self.hosts is not None:
+            self.hosts.stop()
         for server in list(getattr(self, "nessus_servers", {}).values()) + list(self.servers.values()):
             server.shutdown()
             server.server_close()
         self.world.recorder.close()
 
 
-def serve(scenario, lab_dir, bind="127.0.0.1", ttl=7200.0, speed=None):
+def serve(scenario, lab_dir, bind="127.0.0.1", ttl=7200.0, speed=None, ssh=None):
     """Run the lab in the foreground until SIGTERM/SIGINT or ``ttl`` seconds have passed."""
-    lab = Lab(scenario, lab_dir, bind, speed).start()
+    lab = Lab(scenario, lab_dir, bind, speed, ssh).start()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

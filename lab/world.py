@@ -102,7 +102,8 @@ class World:
         self.secrets = Secrets()
         self.lock = threading.Lock()
         # Each lab's scanners live in their own loopback /24, so several labs can run side by side.
-        self.scanner_block = "127.%d.%d" % (random.randint(20, 250), random.randint(1, 250))
+        pick = random.SystemRandom()  # not the global generator, which test frameworks seed alike in every worker
+        self.scanner_block = "127.%d.%d" % (pick.randint(20, 250), pick.randint(1, 250))
         self.sc = SecurityCenter(spec.get("securitycenter") or {}, self.clock, self.secrets, self.scanner_address)
         classic = spec.get("classic") or {}
         self.classic = Classic(classic, self.clock, self.secrets)

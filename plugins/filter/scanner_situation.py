@@ -15,7 +15,7 @@ description:
     V(starting) (Nessus loading, or a transaction restarting the machine), V(healthy), or V(unknown).
 author:
   - Conductors SRE (@conductors)
-positional: nessus, power, nessusd_service, transaction
+positional: nessus, power, nessusd_service, transaction, ssh
 options:
   _input:
     description: The scanner as M(conductors.nessus_compliance.sc_scanner_info) returns it (C(healthy), C(status_decoded)).
@@ -33,6 +33,9 @@ options:
     type: str
   transaction:
     description: Name of the active transaction on the machine, when there is one.
+    type: str
+  ssh:
+    description: Whether SSH reached the machine (V(reachable), V(unreachable)), when checked.
     type: str
 """
 
@@ -52,10 +55,10 @@ _value:
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.scanner_health import LADDER, classify
 
 
-def situation(scanner, nessus, power=None, nessusd_service=None, transaction=None):
+def situation(scanner, nessus, power=None, nessusd_service=None, transaction=None, ssh=None):
     decoded = scanner.get("status_decoded") or {}
     name, reason = classify(bool(scanner.get("healthy")), decoded.get("summary", "unknown status"), nessus, power or None,
-                            nessusd_service or None, transaction or None)
+                            nessusd_service or None, transaction or None, ssh or None)
     return {"situation": name, "reason": reason, "ladder": name in LADDER}
 
 

@@ -14,12 +14,13 @@ SITUATIONS = ("healthy", "starting", "nessusd_not_running", "server_down", "not_
 LADDER = frozenset(("nessusd_not_running", "server_down"))
 
 
-def classify(sc_healthy, sc_summary, nessus, power=None, nessusd_service=None, transaction=None):
+def classify(sc_healthy, sc_summary, nessus, power=None, nessusd_service=None, transaction=None, ssh=None):
     """``(situation, reason)``.
 
     ``nessus`` is what ``GET https://<scanner>:8834/server/status`` gave: ``ready``, ``loading`` or
     ``unreachable``; ``power`` is ``on``/``off``/None (classic infrastructure); ``nessusd_service`` is the
-    service state seen over SSH (``running``/``stopped``/None when not checked).
+    service state seen over SSH (``running``/``stopped``/None when not checked); ``ssh`` is whether SSH
+    reached the machine (``reachable``/``unreachable``/None when not checked).
     """
     if power == "off":
         return "server_down", "the machine is powered off (classic infrastructure)"
@@ -32,9 +33,15 @@ def classify(sc_healthy, sc_summary, nessus, power=None, nessusd_service=None, t
                                  "SOS must re-enable it as a scanner in the scan zone" % sc_summary)
     if nessus == "loading":
         return "starting", "Nessus is loading (starting up)"
+    if ssh == "unreachable" and nessus == "unreachable":
+        return "server_down", ("the machine answers neither SSH nor Nessus on port 8834 (power %s in classic "
+                               "infrastructure): it is down or hung" % (power or "unknown"))
     if nessusd_service == "stopped" or (power == "on" and nessusd_service in (None, "running")):
         if nessusd_service == "running":
             return "unknown", "nessusd runs but port 8834 does not answer (Security Center: %s)" % sc_summary
+        if nessusd_service == "stopped":
+            return "nessusd_not_running", ("the nessusd service is stopped (seen over SSH) and Nessus does not answer "
+                                           "on port 8834 (Security Center: %s)" % sc_summary)
         return "nessusd_not_running", ("the machine is running but Nessus does not answer on port 8834 "
                                        "(Security Center: %s)" % sc_summary)
     if power is None:

@@ -2,33 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
-# The lab runs 300 times faster than real time here: a reboot (2 min down, 5 min booting, 2 min loading) takes 2 s.
-SPEED = 300
-FAST = {"remediate_private_scan_wait_timeout": 6, "remediate_private_scan_poll_interval": 0.5,
-        "remediate_private_scan_poll_max_interval": 1, "reboot_ladder_poll_interval": 1,
-        "reboot_ladder_nessus_timeout": 8, "reboot_ladder_sc_timeout": 6}
-
-
-def run(lab, tmp_path, *args, zone="ALC_Prod_WDC06_SZ", **extra):
-    variables = dict(FAST, zone=zone, remediation_record_dir=str(tmp_path))
-    variables.update(extra)
-    return lab.playbook("playbooks/remediate_private_scan.yml", "-i", lab.settings["LAB_INVENTORY"], *args,
-                        extra_vars=variables)
-
-
-def record(tmp_path):
-    paths = sorted(tmp_path.glob("remediation-*.json"))
-    return json.loads(paths[-1].read_text())
-
-
-def power(lab):
-    return [(lab.world.classic.machines[mid].hostname, method) for _t, _s, mid, method in lab.world.classic.commands]
-
-
-def changes(lab, system=None):
-    return [c for c in lab.calls(system) if not c.startswith("GET ") and "updateStatus" not in c]
+from private_branch import FAST, SPEED, changes, power, record, run  # noqa: F401  pylint: disable=import-error,unused-import
 
 
 def test_healthy_scanners_resubmit_only(lab_factory, tmp_path):

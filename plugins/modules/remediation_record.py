@@ -1,0 +1,116 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Conductors SRE
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: remediation_record
+short_description: Start, extend and close the record of a remediation run
+version_added: 0.1.0
+description:
+  - One record per remediation run - what was found (statuses, progress), what was done (launch ids, ticket
+    numbers), when, by which play, and what is left for a human.
+  - The record is the fact C(remediation_record_data) of the host the run works on, and two files in the record
+    directory, C(remediation-<run id>.json) and C(.md) (the Markdown reads as a comment on the alert's issue).
+  - Both files are rewritten after every entry, each through a temporary file and an atomic rename, so a run that
+    stops half-way leaves whole files with everything up to that point. In a loop each item adds its entry to the
+    file the previous item wrote.
+  - This is an action plugin - it runs on the controller, where the records are kept - with no module to transfer.
+author:
+  - Conductors SRE (@conductors)
+options:
+  event:
+    description:
+      - V(start) begins a record (needs O(dir), O(branch), O(subject)); V(add) appends an entry (needs O(step),
+        O(text)); V(finish) records the outcome (needs O(outcome)).
+    type: str
+    required: true
+    choices: [start, add, finish]
+  dir:
+    description: Directory of the records, created when missing; for O(event=start).
+    type: path
+  branch:
+    description: The runbook branch (public scan, private scan, alert); for O(event=start).
+    type: str
+  subject:
+    description: What the run works on (scan names, a zone); for O(event=start).
+    type: str
+  kind:
+    description: What was seen (V(found)), what was done (V(done)), or what is left for a human (V(left)).
+    type: str
+    default: done
+    choices: [found, done, left]
+  step:
+    description: The runbook step of the entry.
+    type: str
+  text:
+    description: The entry, in a sentence (white space is folded).
+    type: str
+  details:
+    description: Evidence kept in the JSON record (statuses, progress, ids, ticket numbers).
+    type: dict
+    default: {}
+  outcome:
+    description: The outcome of the run, in a sentence; for O(event=finish).
+    type: str
+attributes:
+  check_mode:
+    support: full
+    details: The record is the run's own output and is written in check mode too; nothing else changes.
+  diff_mode:
+    support: none
+  platform:
+    platforms: all
+  action:
+    support: full
+  async:
+    support: none
+  become:
+    support: none
+  bypass_host_loop:
+    support: none
+  connection:
+    support: none
+  delegation:
+    support: none
+    details: It always writes on the controller.
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.conn
+  - ansible.builtin.action_common_attributes.flow
+"""
+
+EXAMPLES = r"""
+- name: Start the record
+  conductors.nessus_compliance.remediation_record:
+    event: start
+    dir: "{{ playbook_dir }}/reports"
+    branch: private scan
+    subject: ALC_Prod_WDC06_SZ
+
+- name: Record each resubmission
+  conductors.nessus_compliance.remediation_record:
+    event: add
+    kind: done
+    step: Resubmitting the failed scan
+    text: "{{ item.item }}: resubmitted as result #{{ item.scan_result_id }}"
+    details: "{{ {'scan_result_id': item.scan_result_id} }}"
+  loop: "{{ launches.results }}"
+
+- name: Close it
+  conductors.nessus_compliance.remediation_record:
+    event: finish
+    outcome: Scanning again after a soft reboot of prod-wdc06-infra-nessus-01.
+"""
+
+RETURN = r"""
+record:
+  description:
+    - The whole record (C(run_id), C(branch), C(subject), C(play), C(check_mode), C(started), C(finished),
+      C(outcome), C(entries) with C(at), C(kind), C(step), C(text), C(details), and C(files)). Also set as the fact
+      C(remediation_record_data).
+  returned: success
+  type: dict
+"""
