@@ -5,8 +5,9 @@ given up on after 10 s (the zone's scanner is dead), the soft reboot takes the m
 20 s and loads Nessus in 10 s, and the resubmitted scan then queues 5 s and prepares 5 s before it scans. The
 branch's wall time divided by 60 s is its overhead (target <= 1.25).
 
-Fan-out: remediate.yml for the failing private scans of all 9 private zones in one run (the zones are healed
-side by side, one host each), against one zone (scanners healthy, resubmission only, lab at speed 300).
+Fan-out: remediate.yml for the failing private scans of all 9 private zones in one run (resubmitted and followed
+together in one task; zones whose scans still fail are healed side by side, one host each), against one zone
+(scanners healthy, resubmission only, lab at speed 300).
 Target <= 1.5x.
 """
 

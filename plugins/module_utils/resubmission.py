@@ -89,25 +89,42 @@ def follow(get_result, result_id, target, timeout, interval=2.0, max_interval=30
     """Poll ``get_result(result_id)`` until ``target`` is reached, cannot be reached, or ``timeout`` passes.
 
     The interval starts at ``interval`` and grows by half each poll up to ``max_interval``. Returns
-    ``{reached, failed, timed_out, polls, seconds, summary, history}``; ``history`` keeps each change
+    ``{reached, failed, timed_out, polls, seconds, summary, history, result}``; ``history`` keeps each change
     of status or progress. Nothing here launches a scan.
     """
+    return follow_many(get_result, [result_id], target, timeout, interval, max_interval, clock, sleep)[result_id]
+
+
+def follow_many(get_result, result_ids, target, timeout, interval=2.0, max_interval=30.0, clock=time.monotonic,
+                sleep=time.sleep):
+    """:func:`follow` for several results at once: each round polls every result still pending, then sleeps.
+
+    Returns ``{result_id: outcome}`` with the outcome :func:`follow` gives for each. One slow scan does not
+    hold the others' answers: a result leaves the rounds as soon as it reached or failed its target.
+    """
     started = clock()
-    history, polls, wait = [], 0, interval
+    state = {rid: {"history": [], "polls": 0} for rid in result_ids}
+    outcomes, wait = {}, interval
     while True:
-        result = get_result(result_id)
-        polls += 1
-        summary = summarize_progress(result)
-        point = {"seconds": round(clock() - started, 1), "status": summary["status"],
-                 "completed_ips": summary["completed_ips"], "scanning_size": summary["scanning_size"]}
-        if not history or {k: v for k, v in point.items() if k != "seconds"} != \
-                {k: v for k, v in history[-1].items() if k != "seconds"}:
-            history.append(point)
-        reached, failed = target_reached(target, summary)
+        for rid in [r for r in result_ids if r not in outcomes]:
+            result = get_result(rid)
+            entry = state[rid]
+            entry["polls"] += 1
+            summary = summarize_progress(result)
+            point = {"seconds": round(clock() - started, 1), "status": summary["status"],
+                     "completed_ips": summary["completed_ips"], "scanning_size": summary["scanning_size"]}
+            history = entry["history"]
+            if not history or {k: v for k, v in point.items() if k != "seconds"} != \
+                    {k: v for k, v in history[-1].items() if k != "seconds"}:
+                history.append(point)
+            reached, failed = target_reached(target, summary)
+            elapsed = clock() - started
+            if reached or failed or elapsed >= timeout:
+                outcomes[rid] = {"reached": reached, "failed": failed and not reached,
+                                 "timed_out": not (reached or failed), "polls": entry["polls"],
+                                 "seconds": round(elapsed, 1), "summary": summary, "history": history, "result": result}
+        if len(outcomes) == len(result_ids):
+            return outcomes
         elapsed = clock() - started
-        if reached or failed or elapsed >= timeout:
-            return {"reached": reached, "failed": failed and not reached, "timed_out": not (reached or failed),
-                    "polls": polls, "seconds": round(elapsed, 1), "summary": summary, "history": history,
-                    "result": result}
         sleep(min(wait, max(0.0, timeout - elapsed)))
         wait = min(wait * 1.5, max_interval)

@@ -24,12 +24,21 @@ description:
     task after a launch changes nothing.
   - The launch is never retried. If its answer is lost (a timeout), the module looks for the result it created
     and follows it, rather than launching again.
+  - With O(names), resubmits several scans in one task - each with the same guards, in order, so a scan launched
+    earlier in the list keeps a later one of the same zone from overlapping it - and follows them all together;
+    C(scans) holds each scan's outcome. The whole run of an alert can be resubmitted and followed this way.
 author:
   - Conductors SRE (@conductors)
 options:
   name:
-    description: Name of the scan definition. One of O(name) or O(id) is required.
+    description: Name of the scan definition. One of O(name), O(id) or O(names) is required.
     type: str
+  names:
+    description:
+      - Names of several scan definitions, resubmitted in this order and followed together. Every name is checked
+        before anything is launched.
+    type: list
+    elements: str
   id:
     description: Id of the scan definition.
     type: int
@@ -83,6 +92,13 @@ EXAMPLES = r"""
 - name: What happened
   ansible.builtin.debug:
     msg: "{{ resubmitted.guard.reason if resubmitted.guard else 'result #' ~ resubmitted.scan_result_id ~ ' ' ~ resubmitted.progress.status }}"
+
+- name: Resubmit every failing scan of the alert and follow them together
+  conductors.nessus_compliance.sc_scan_launch:
+    names: [ALC_Prod_WDC06_private_import, ALC_Prod_LON02_private_import]
+    wait: scanning
+  register: resubmitted_all
+  failed_when: false  # the scans that do not scan are in resubmitted_all.scans
 """
 
 RETURN = r"""
@@ -124,6 +140,14 @@ launch_answer_lost:
   description: The launch's answer was lost and the module found the result it created.
   returned: success
   type: bool
+scans:
+  description:
+    - With O(names), one entry per scan, in order, with the keys above (C(scan), C(guard), C(launched),
+      C(would_launch), C(launch_answer_lost), C(scan_result_id), C(next_run), C(progress), C(waited)) and C(msg)
+      when it did not reach the wait target.
+  returned: when O(names) is given
+  type: list
+  elements: dict
 retries:
   description: Requests the transport retried; empty when none.
   returned: always
@@ -139,7 +163,7 @@ from ansible_collections.conductors.nessus_compliance.plugins.module_utils.commo
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.resubmission import (
     PUBLIC_IMPORT_PATTERN,
     WAIT_TARGETS,
-    follow,
+    follow_many,
     launch_guard,
 )
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.scan_progress import summarize_progress
@@ -147,12 +171,55 @@ from ansible_collections.conductors.nessus_compliance.plugins.module_utils.secur
     SC_ARGUMENT_SPEC,
     SecurityCenterClient,
 )
-from ansible_collections.conductors.nessus_compliance.plugins.module_utils.transport import TransportError
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils.transport import ApiError, TransportError
 
 # Active runs of weekly all-ports scans can be a week old: look back this far for them.
 LOOKBACK_DAYS = 8
 RESULT_FIELDS = ("id", "name", "status", "scan", "createdTime", "startTime", "finishTime", "scannedIPs", "totalIPs",
                  "completedIPs", "completedChecks", "totalChecks", "errorDetails")
+
+
+def resubmit(client, module, definition, definitions, now):
+    """Launch one definition behind the guards (or find what to follow); returns its outcome so far."""
+    p = module.params
+    zones_by_scan = {d["id"]: (d.get("zone") or {}).get("name") for d in definitions}
+    results = client.list_scan_results(start_time=now - LOOKBACK_DAYS * 86400, end_time=now, fields=RESULT_FIELDS)
+    guard = launch_guard(definition, results, zones_by_scan, now, p["recent_pattern"], p["recent_hours"], p["force"])
+    next_run = (definition.get("schedule") or {}).get("nextRun")
+    out = {
+        "changed": False, "launched": False, "would_launch": False, "launch_answer_lost": False, "guard": guard,
+        "scan": {"id": definition["id"], "name": definition["name"], "zone": (definition.get("zone") or {}).get("name")},
+        "next_run": {"epoch": next_run, "at": datetime.fromtimestamp(next_run, timezone.utc).isoformat()} if next_run else None,
+        "scan_result_id": None,
+    }
+    if guard is not None and guard["guard"] == "recently_completed" and out["next_run"]:
+        guard["reason"] += "; next scheduled run at %s" % out["next_run"]["at"]
+    if guard is not None:
+        if guard["guard"] == "already_running":
+            out["scan_result_id"] = guard["result"]["id"]
+        return out
+    if module.check_mode:
+        out.update(changed=True, would_launch=True)
+        return out
+    try:
+        followed, dummy = client.launch_scan(definition["id"])
+    except TransportError:
+        # The launch may have reached Security Center: find its result instead of launching again.
+        fresh = [r for r in client.list_scan_results(start_time=now - 300, end_time=None, fields=RESULT_FIELDS)
+                 if (r.get("scan") or {}).get("id") == definition["id"] and (r.get("createdTime") or 0) >= now - 300]
+        if not fresh:
+            raise
+        followed = max(fresh, key=lambda r: r["id"])["id"]
+        out["launch_answer_lost"] = True
+    out.update(changed=True, launched=True, scan_result_id=followed)
+    return out
+
+
+def not_reached(out, target, timeout):
+    why = "timed out after %ss" % timeout if out["waited"]["timed_out"] else "cannot get there any more"
+    return ("%s: result #%s did not reach '%s' (%s); last seen %s, %s of %s IPs completed, %s scanning"
+            % (out["scan"]["name"], out["scan_result_id"], target, why, out["progress"]["status"],
+               out["progress"]["completed_ips"], out["progress"]["total_ips"], out["progress"]["scanning_size"]))
 
 
 def main():
@@ -161,6 +228,7 @@ def main():
             SC_ARGUMENT_SPEC,
             name=dict(type="str"),
             id=dict(type="int"),
+            names=dict(type="list", elements="str"),
             force=dict(type="bool", default=False),
             recent_pattern=dict(type="str", default=PUBLIC_IMPORT_PATTERN),
             recent_hours=dict(type="float", default=24.0),
@@ -169,71 +237,64 @@ def main():
             poll_interval=dict(type="float", default=2.0),
             poll_max_interval=dict(type="float", default=30.0),
         ),
-        required_one_of=[("name", "id")],
-        mutually_exclusive=[("name", "id")],
+        required_one_of=[("name", "id", "names")],
+        mutually_exclusive=[("name", "id", "names")],
         supports_check_mode=True,
     )
     p = module.params
     for option in ("wait_timeout", "poll_interval", "poll_max_interval"):
         if p[option] <= 0:
             module.fail_json(msg="%s must be a positive number of seconds, got %s" % (option, p[option]))
+    if p["names"] is not None and not p["names"]:
+        module.fail_json(msg="names is empty: give at least one scan")
 
     def action(client):
         definitions = client.list_scans(fields=("id", "name", "zone", "schedule"))
         now = client.server_time
-        match = [d for d in definitions if (d["id"] == p["id"] if p["id"] is not None else d["name"] == p["name"])]
-        if not match:
-            raise ValueError("unknown scan definition %s; Security Center has: %s"
-                             % (p["name"] or "#%s" % p["id"], ", ".join(sorted(d["name"] for d in definitions))))
-        definition = match[0]
-        zones_by_scan = {d["id"]: (d.get("zone") or {}).get("name") for d in definitions}
-        results = client.list_scan_results(start_time=now - LOOKBACK_DAYS * 86400, end_time=now, fields=RESULT_FIELDS)
-        guard = launch_guard(definition, results, zones_by_scan, now, p["recent_pattern"], p["recent_hours"], p["force"])
-        next_run = (definition.get("schedule") or {}).get("nextRun")
-        out = {
-            "changed": False, "launched": False, "would_launch": False, "launch_answer_lost": False, "guard": guard,
-            "scan": {"id": definition["id"], "name": definition["name"], "zone": (definition.get("zone") or {}).get("name")},
-            "next_run": {"epoch": next_run, "at": datetime.fromtimestamp(next_run, timezone.utc).isoformat()} if next_run else None,
-            "scan_result_id": None,
-        }
-        if guard is not None and guard["guard"] == "recently_completed" and out["next_run"]:
-            guard["reason"] += "; next scheduled run at %s" % out["next_run"]["at"]
-        followed = None
-        if guard is not None:
-            if guard["guard"] == "already_running":
-                followed = guard["result"]["id"]
-        elif module.check_mode:
-            out.update(changed=True, would_launch=True)
+        if p["names"] is not None:
+            by_name = {d["name"]: d for d in definitions}
+            unknown = [n for n in p["names"] if n not in by_name]
+            wanted = [by_name[n] for n in dict.fromkeys(p["names"]) if n in by_name]
         else:
-            try:
-                followed, _answer = client.launch_scan(definition["id"])
-            except TransportError:
-                # The launch may have reached Security Center: find its result instead of launching again.
-                fresh = [r for r in client.list_scan_results(start_time=now - 300, end_time=None, fields=RESULT_FIELDS)
-                         if (r.get("scan") or {}).get("id") == definition["id"] and (r.get("createdTime") or 0) >= now - 300]
-                if not fresh:
-                    raise
-                followed = max(fresh, key=lambda r: r["id"])["id"]
-                out["launch_answer_lost"] = True
-            out.update(changed=True, launched=True)
-        out["scan_result_id"] = followed
-        if followed is None:
-            return out
+            match = [d for d in definitions if (d["id"] == p["id"] if p["id"] is not None else d["name"] == p["name"])]
+            unknown = [] if match else [p["name"] or "#%s" % p["id"]]
+            wanted = match[:1]
+        if unknown:
+            raise ValueError("unknown scan definition %s; Security Center has: %s"
+                             % (", ".join(unknown), ", ".join(sorted(d["name"] for d in definitions))))
+        outs = []
+        try:
+            for definition in wanted:
+                outs.append(resubmit(client, module, definition, definitions, now))
+        except (ApiError, ValueError) as exc:  # keep what was already launched in the answer: it is evidence
+            if p["names"] is None or not outs:
+                raise
+            raise ModuleFailure("%s (after resubmitting %s)" % (exc, ", ".join(o["scan"]["name"] for o in outs)),
+                                changed=any(o["changed"] for o in outs), scans=outs) from exc
+        followed = {o["scan_result_id"]: o for o in outs if o["scan_result_id"] is not None}
         if p["wait"] == "none" or module.check_mode:
-            out["progress"] = summarize_progress(client.get_scan_result(followed))
+            for rid, out in followed.items():
+                out["progress"] = summarize_progress(client.get_scan_result(rid))
+        elif followed:
+            waited = follow_many(client.get_scan_result, list(followed), p["wait"], p["wait_timeout"],
+                                 p["poll_interval"], p["poll_max_interval"])
+            for rid, out in followed.items():
+                outcome = waited[rid]
+                out["progress"] = outcome.pop("summary")
+                outcome.pop("result")
+                out["waited"] = dict(outcome, target=p["wait"])
+                if not outcome["reached"]:
+                    out["msg"] = not_reached(out, p["wait"], p["wait_timeout"])
+        if p["names"] is None:
+            out = outs[0]
+            if "msg" in out:
+                raise ModuleFailure(out.pop("msg"), **out)
             return out
-        waited = follow(client.get_scan_result, followed, p["wait"], p["wait_timeout"], p["poll_interval"],
-                        p["poll_max_interval"])
-        out["progress"] = waited.pop("summary")
-        waited.pop("result")
-        out["waited"] = dict(waited, target=p["wait"])
-        if not waited["reached"]:
-            why = "timed out after %ss" % p["wait_timeout"] if waited["timed_out"] else "cannot get there any more"
-            raise ModuleFailure("%s: result #%s did not reach '%s' (%s); last seen %s, %s of %s IPs completed, %s scanning"
-                                % (definition["name"], followed, p["wait"], why, out["progress"]["status"],
-                                   out["progress"]["completed_ips"], out["progress"]["total_ips"],
-                                   out["progress"]["scanning_size"]), **out)
-        return out
+        missed = [o["msg"] for o in outs if "msg" in o]
+        answer = {"changed": any(o["changed"] for o in outs), "scans": outs}
+        if missed:
+            raise ModuleFailure("; ".join(missed), **answer)
+        return answer
 
     run_client(module, SecurityCenterClient.from_module, action)
 

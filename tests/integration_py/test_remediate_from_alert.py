@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from private_branch import power  # pylint: disable=import-error
+
 FAST = {"remediate_private_scan_wait_timeout": 6, "remediate_private_scan_poll_interval": 0.5,
         "remediate_private_scan_poll_max_interval": 1, "reboot_ladder_poll_interval": 1,
         "reboot_ladder_nessus_timeout": 8, "reboot_ladder_sc_timeout": 6,
@@ -52,3 +54,20 @@ def test_malformed_empty_and_unknown_alerts_change_nothing(lab, tmp_path):
     proc = run(lab, tmp_path, alert="[NOPE_private_import]")
     assert proc.returncode == 2 and "unknown scan definition: NOPE_private_import" in proc.stdout
     assert [c for c in lab.calls() if not c.startswith("GET ")] == []
+
+
+def test_the_alerts_private_scans_are_resubmitted_together_and_only_failing_zones_go_on(lab_factory, tmp_path):
+    lab = lab_factory("default", speed=300)
+    proc = run(lab, tmp_path, alert="[ALC_Prod_DAL09_private_import ALC_Prod_WDC06_private_import]")
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    launches = [c for c in lab.calls("securitycenter") if c.endswith("/launch")]
+    assert launches == ["POST /rest/scan/8/launch", "POST /rest/scan/9/launch"]  # one task, each scan once
+    records = {r["subject"]: r for r in (json.loads(p.read_text()) for p in tmp_path.glob("remediation-*.json"))}
+    # DAL09 scans after the resubmission: no zone record; WDC06 does not, and its zone is healed in its own record
+    assert sorted(records) == ["ALC_Prod_DAL09_private_import ALC_Prod_WDC06_private_import", "ALC_Prod_WDC06_SZ"]
+    alert = records["ALC_Prod_DAL09_private_import ALC_Prod_WDC06_private_import"]
+    assert "Scanning after the resubmission: ALC_Prod_DAL09_private_import." in alert["outcome"]
+    assert "handled in their own records: ALC_Prod_WDC06_SZ" in alert["outcome"]
+    zone_texts = [e["text"] for e in records["ALC_Prod_WDC06_SZ"]["entries"]]
+    assert "prod-wdc06-infra-nessus-01 works again after the reboot soft" in zone_texts
+    assert power(lab) == [("prod-wdc06-infra-nessus-01", "rebootSoft")]  # DAL09's scanners were left alone

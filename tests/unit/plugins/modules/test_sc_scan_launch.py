@@ -67,3 +67,32 @@ def test_negative_timeout_is_refused_before_any_call(lab_env, run_module):
     failed = run_module(sc_scan_launch, {"name": "x", "wait_timeout": -5}, fails=True)
     assert "wait_timeout must be a positive number of seconds" in failed["msg"]
     assert lab_env.calls() == []
+
+
+def test_names_resubmits_each_and_follows_them_together(lab_env, run_module):
+    names = ["ALC_Prod_DAL09_private_import", "ALC_Prod_WDC06_private_import"]
+    failed = run_module(sc_scan_launch, dict(FAST, names=names, wait="scanning", wait_timeout=3), fails=True)
+    assert [s["scan"]["name"] for s in failed["scans"]] == names
+    dal09, wdc06 = failed["scans"]
+    assert dal09["launched"] and dal09["waited"]["reached"] and "msg" not in dal09
+    assert wdc06["launched"] and not wdc06["waited"]["reached"] and "did not reach 'scanning'" in wdc06["msg"]
+    assert failed["msg"] == wdc06["msg"] and failed["changed"] is True
+    assert posts(lab_env) == ["POST /rest/scan/8/launch", "POST /rest/scan/9/launch"]
+    # the two results were polled in the same rounds: the slow one did not hold back the other's answer
+    assert dal09["waited"]["seconds"] < wdc06["waited"]["seconds"]
+    again = run_module(sc_scan_launch, dict(FAST, names=names, wait="started", wait_timeout=1), fails=True)
+    assert [s["guard"]["guard"] for s in again["scans"]] == ["already_running", "already_running"]
+    assert posts(lab_env) == ["POST /rest/scan/8/launch", "POST /rest/scan/9/launch"]
+
+
+def test_names_checks_every_name_before_launching_any(lab_env, run_module):
+    failed = run_module(sc_scan_launch, {"names": ["ALC_Prod_DAL09_private_import", "NOPE"]}, fails=True)
+    assert failed["msg"].startswith("unknown scan definition NOPE; Security Center has: ")
+    assert posts(lab_env) == []
+
+
+def test_names_in_check_mode_launch_nothing(lab_env, run_module):
+    result = run_module(sc_scan_launch, {"names": ["ALC_Prod_DAL09_private_import", "ALC_Prod_WDC06_private_import"],
+                                         "wait": "scanning"}, check_mode=True)
+    assert result["changed"] is True and [s["would_launch"] for s in result["scans"]] == [True, True]
+    assert posts(lab_env) == []
