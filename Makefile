@@ -11,6 +11,8 @@ SCENARIO ?= default
 LAB_DIR ?= .lab
 REPORTS ?= reports
 PYTEST_WORKERS ?= 2
+# Scenario tests mostly wait on the lab's simulated time (load stays below 1 on 2 cores): run more of them at once.
+SCENARIO_WORKERS ?= 4
 # The smoke run: unit tests and one scenario on the newest ansible-core under Python 3.12.
 PYENV_ROOT ?= $(or $(shell pyenv root 2>/dev/null),$(HOME)/.pyenv)
 PY312 ?= $(firstword $(wildcard $(PYENV_ROOT)/versions/3.12*/bin/python3.12) $(shell command -v python3.12 2>/dev/null))
@@ -74,7 +76,7 @@ units: venv ## unit tests (pytest)
 	$(BIN)/python -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) tests/unit
 
 scenarios: venv testhosts ## playbooks run by ansible-playbook against the lab
-	$(BIN)/python -m pytest -p no:cacheprovider -rs -n $(PYTEST_WORKERS) tests/integration_py
+	$(BIN)/python -m pytest -p no:cacheprovider -rs -n $(SCENARIO_WORKERS) tests/integration_py
 
 testhosts: ## sshd for the lab's SSH scanner hosts (apt-get install openssh-server when root and missing)
 	@if command -v sshd >/dev/null || [ -x /usr/sbin/sshd ]; then exit 0; fi; \

@@ -20,11 +20,16 @@ import base64
 import json
 import secrets
 import threading
+from datetime import datetime, timezone
 
 from werkzeug.wrappers import Response
 
 from .core import json_response
 
+RELOAD_STEPS = {"guest": ("CLOUD_RECLAIM_PREP", "CLOUD_PROVISION_SETUP", "CLOUD_CONFIGURE_OS", "CLOUD_POST_PROVISION"),
+                "hardware": ("OS_RELOAD_PREP", "INSTALL_OS", "CONFIGURE_OS", "POST_PROVISION")}
+DEFAULT_HOOKS = [{"id": 1200, "name": "alc-nessus-bootstrap", "uri": "https://bootstrap.lab.example/alc-nessus-bootstrap.sh",
+                  "createDate": "2024-06-03T09:12:44-06:00", "typeId": 1}]
 POWER_METHODS = ("rebootSoft", "rebootHard", "rebootDefault", "powerCycle", "powerOff", "powerOffSoft", "powerOn")
 HARDWARE_SPACING = 20 * 60
 
@@ -47,6 +52,13 @@ class Machine:
         self.loading_seconds = float(spec.get("loading_seconds", 120))
         self.sc_enabled = spec.get("sc_enabled", True)
         self.nessusd_fails_to_start = bool(spec.get("nessusd_fails_to_start", False))
+        # OS reload: how long it takes, whether it never finishes, how long SOS takes to re-enable it afterwards.
+        self.reload_seconds = float(spec.get("reload_seconds", 1800 if self.kind == "guest" else 4800))
+        self.reload_stuck = bool(spec.get("reload_stuck", False))
+        self.sos_reenable_seconds = spec.get("sos_reenable_seconds")  # None: not during the run
+        self.reloads = []  # {start, transaction_id, script, bootstrapped}
+        self.reload_tokens = {}  # token -> expiry (sim time)
+        self.reenable_at = None
         # With SSH hosts (lab/hosts.py) the daemon is a real process on the host: this returns its token or None.
         self.service_probe = None
         self._service = (None, None)  # (token, first seen)
@@ -71,6 +83,8 @@ class Machine:
         if command in ("powerOff", "powerOffSoft"):
             return "off"
         t = now - start
+        if command == "reloadOperatingSystem":
+            return "down" if self.reload_stuck or t < self.reload_seconds else "up"
         if command == "powerOn":
             return "booting" if t < self.boot_seconds else "up"
         if t < self.down_seconds:
@@ -84,6 +98,8 @@ class Machine:
         last = self._last(now)
         if last is None:
             return "hung" if self.hung else self.nessusd_state
+        if last[1] == "reloadOperatingSystem" and last[1] not in self.heals:
+            return "running" if self.reloads[-1]["bootstrapped"] else "stopped"  # without bootstrap, no Nessus
         return self.heals.get(last[1], self.heals.get("default", "stopped" if self.nessusd_state == "stopped" else "running"))
 
     def up_since(self, now):
@@ -91,6 +107,8 @@ class Machine:
         if last is None:
             return None
         start, command = last
+        if command == "reloadOperatingSystem":
+            return start + self.reload_seconds
         return start + (self.boot_seconds if command == "powerOn" else self.down_seconds + self.boot_seconds)
 
     def nessusd(self, now):
@@ -120,11 +138,41 @@ class Machine:
             return 2  # Connection Error
         if self.nessusd(now) == "loading":
             return 128  # Reloading Scanner
-        if not self.sc_enabled:
+        if not self.sc_enabled and not (self.reenable_at is not None and now >= self.reenable_at):
             return 32  # reloaded, not re-enabled by SOS: Security Center cannot authenticate to it
         return 1
 
+    def request_reenable(self, now):
+        """SOS got the request to re-enable this scanner in its zone: they do it after a while (or never)."""
+        if self.sos_reenable_seconds is not None and self.reenable_at is None:
+            self.reenable_at = now + float(self.sos_reenable_seconds)
+
+    def bootstrapped(self):
+        return self.reloads[-1]["bootstrapped"] if self.reloads else True
+
+    def reload_transaction(self, now):
+        """The OS reload's transaction while it runs (None in the short gaps between its steps, as the real API)."""
+        if not self.reloads or not self.events or self.events[-1][1] != "reloadOperatingSystem":
+            return None
+        reload = self.reloads[-1]
+        t = now - reload["start"]
+        if not self.reload_stuck and t >= self.reload_seconds:
+            return None
+        steps = RELOAD_STEPS[self.kind]
+        if self.reload_stuck:
+            index, within = 2, 0.5
+        else:
+            index, within = divmod(t / self.reload_seconds * len(steps), 1)
+            index = int(index)
+            if within > 0.97:
+                return None  # between two steps no transaction is active for a moment
+        return {"id": reload["transaction_id"], "name": steps[index], "until": None,
+                "elapsed": int(t - index * self.reload_seconds / len(steps))}
+
     def active_transaction(self, now):
+        reloading = self.reload_transaction(now)
+        if reloading:
+            return reloading
         if self.transaction and (self.transaction["until"] is None or now < self.transaction["until"]):
             return self.transaction
         return None
@@ -142,6 +190,8 @@ class Classic:
         self.api_key = spec.get("api_key") or secrets_store.new("SL_API_KEY", 32)
         self.machines = {}
         self.commands = []  # (sim time, service, id, method)
+        self.hooks = spec.get("post_provisioning_hooks", DEFAULT_HOOKS)
+        self.reload_requests = []  # (sim time, machine id, config) of every executed reload
 
     def add_machine(self, name, domain, address, spec):
         mid = 60000000 + len(self.machines) + 1
@@ -199,6 +249,8 @@ class Classic:
                 spec = {}  # the real API ignores a filter it cannot read
             items = [self.view(m) for m in self.machines.values() if m.kind == kind and self.matches(m, spec)]
             return json_response(items, headers={"SoftLayer-Total-Items": str(len(items))})
+        if method == "getPostProvisioningHooks":
+            return json_response(self.hooks, headers={"SoftLayer-Total-Items": str(len(self.hooks))})
         return self.fail(500, 'Function ("%s") is not a valid method for this service.' % method)
 
     @staticmethod
@@ -229,8 +281,19 @@ class Classic:
             "globalIdentifier": "a1b2c3d4-%04d-4000-8000-%012d" % (machine.id % 10000, machine.id),
             "primaryIpAddress": machine.public_ip, "primaryBackendIpAddress": machine.backend_ip,
             "datacenter": {"id": 1441195, "name": machine.hostname.split("-")[1] if "-" in machine.hostname else "dal10"},
-            "provisionDate": "2025-03-04T10:21:13-06:00",
         }
+        last_reload = machine.reloads[-1] if machine.reloads else None
+        if last_reload is None:
+            out["provisionDate"] = "2025-03-04T10:21:13-06:00"
+            out["lastOperatingSystemReload"] = {"id": 770000 + machine.id % 100000, "createDate": "2025-03-04T09:40:02-06:00",
+                                                "transactionStatus": {"name": "COMPLETE", "friendlyName": "Complete"}}
+        else:
+            running = machine.reload_stuck or now - last_reload["start"] < machine.reload_seconds
+            if not running:  # while the OS is reloaded the machine has no provision date
+                out["provisionDate"] = iso(last_reload["start"] + machine.reload_seconds)
+            step = (machine.active_transaction(now) or {}).get("name", "RECLAIM_WAIT") if running else "COMPLETE"
+            out["lastOperatingSystemReload"] = {"id": last_reload["transaction_id"], "createDate": iso(last_reload["start"]),
+                                                "transactionStatus": {"name": step, "friendlyName": step.replace("_", " ").title()}}
         if machine.kind == "guest":
             out.update(powerState=machine.power_state_guest(now), status={"keyName": "ACTIVE", "name": "Active"},
                        maxCpu=8, maxMemory=16384)
@@ -239,8 +302,8 @@ class Classic:
         transaction = machine.active_transaction(now)
         if transaction:
             status = {"name": transaction["name"], "friendlyName": transaction["name"].title()}
-            out["activeTransaction"] = {"id": transaction["id"], "createDate": "2026-11-26T00:00:00-06:00",
-                                        "elapsedSeconds": 42, "transactionStatus": status}
+            out["activeTransaction"] = {"id": transaction["id"], "createDate": iso(now - transaction.get("elapsed", 42)),
+                                        "elapsedSeconds": transaction.get("elapsed", 42), "transactionStatus": status}
         return out
 
     def machine_method(self, request, service, machine, method):
@@ -253,6 +316,8 @@ class Classic:
             return json_response("off" if machine.phase(now) in ("off", "down") else "on")
         if method == "getActiveTransaction":
             return json_response(self.view(machine).get("activeTransaction") or "")
+        if method in ("reloadOperatingSystem", "verifyReloadOperatingSystem"):
+            return self.reload(request, service, machine, method, now)
         if method in POWER_METHODS and not (machine.kind == "hardware" and method == "powerOffSoft"):
             with self.lock:
                 transaction = machine.active_transaction(now)
@@ -271,6 +336,39 @@ class Classic:
                 self.commands.append((now, service, machine.id, method))
             return json_response(True)
         return self.fail(500, 'Function ("%s") is not a valid method for this service.' % method)
+
+    def reload(self, request, service, machine, method, now):
+        """``reloadOperatingSystem`` with its token protocol (FORCE, or a token asked for and confirmed in 10 min)."""
+        body = request.get_json(silent=True) if request.method == "POST" else None  # data sent with GET is ignored
+        parameters = (body or {}).get("parameters") or []
+        with self.lock:
+            if machine.active_transaction(now):
+                return self.fail(500, "There is currently an outstanding transaction for this server.",
+                                 "SoftLayer_Exception_Hardware_Server_ActiveTransactionExists")
+            if method == "verifyReloadOperatingSystem":
+                return json_response(True)
+            token = parameters[0] if parameters else None
+            config = parameters[1] if len(parameters) > 1 and isinstance(parameters[1], dict) else {}
+            if not token:
+                token = secrets.token_hex(16)
+                machine.reload_tokens[token] = now + 600
+                return json_response(token)
+            if token != "FORCE" and machine.reload_tokens.pop(token, 0) < now:
+                return self.fail(500, "Invalid token provided.", "SoftLayer_Exception_Hardware_Server_InvalidReloadToken")
+            script = config.get("customProvisionScriptUri") or ""
+            machine.reloads.append({"start": now, "transaction_id": 880500000 + len(self.reload_requests) + 1,
+                                    "script": script, "bootstrapped": script.startswith("https://")})  # http: only downloaded
+            machine.events.append((now, "reloadOperatingSystem"))
+            machine.transaction = None
+            machine.sc_enabled = False  # a reloaded scanner must be re-enabled in its zone by SOS
+            machine.reenable_at = None
+            self.reload_requests.append((now, machine.id, config))
+            self.commands.append((now, service, machine.id, "reloadOperatingSystem"))
+        return json_response("1")
+
+
+def iso(epoch):
+    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
 class NessusStatus:

@@ -3,7 +3,8 @@
 Each host is ``unshare --mount --uts --pid`` around a PID 1 named ``systemd`` (lab/hostroot/systemd) that
 runs sshd on the scanner's own loopback address. Inside a host: its hostname, its own process list, its
 own ``/opt`` (``<lab dir>/hosts/<name>/opt``), a tmpfs ``/run`` with ``/run/systemd/system`` (so Ansible
-sees systemd), and the stand-in ``systemctl`` bound over ``/usr/bin/systemctl``; nothing leaks to the
+sees systemd), a tmpfs ``/var/lib`` whose ``bootstrap/complete`` marker says whether the last OS reload ran
+the post-provision script, and the stand-in ``systemctl`` bound over ``/usr/bin/systemctl``; nothing leaks to the
 machine running the lab. ``nessusd.service`` runs lab/hostroot/nessusd, whose token file tells the lab
 that the daemon runs.
 
@@ -32,6 +33,9 @@ hostname "$LAB_HOSTNAME"
 mount --bind "$LAB_HOST_DIR/opt" /opt
 mount -t tmpfs -o mode=0755 lab-run /run
 mkdir -p /run/sshd /run/systemd/system
+mount -t tmpfs -o mode=0755 lab-var-lib /var/lib
+mkdir -p /var/lib/bootstrap
+mount --bind "$LAB_HOST_DIR/bootstrap" /var/lib/bootstrap
 mount --bind "$LAB_HOST_BIN/systemctl" /usr/bin/systemctl
 exec /usr/bin/python3 "$LAB_HOSTROOT/systemd.py" "$(command -v sshd || echo /usr/sbin/sshd)" -D -e -f "$LAB_HOST_DIR/sshd_config"
 """
@@ -71,6 +75,7 @@ class Host:
         self.process = None
         for sub in ("fake-systemd/units", "fake-systemd/state", "nessus/sbin", "nessus/var", "nessus/etc"):
             os.makedirs(os.path.join(self.opt, sub), exist_ok=True)
+        os.makedirs(os.path.join(self.dir, "bootstrap"), exist_ok=True)
         _wrapper(os.path.join(self.opt, "nessus/sbin/nessusd"), os.path.join(HOSTROOT, "nessusd.py"))
         with open(os.path.join(self.opt, "fake-systemd/units/nessusd.service"), "w", encoding="utf-8") as handle:
             handle.write(NESSUSD_UNIT)
@@ -108,6 +113,12 @@ class Host:
             open(enabled, "w").close()
         elif os.path.exists(enabled):
             os.unlink(enabled)
+        marker = os.path.join(self.dir, "bootstrap", "complete")  # /var/lib/bootstrap/complete on the host
+        if self.machine.bootstrapped():
+            with open(marker, "w", encoding="utf-8") as handle:
+                handle.write("bootstrap complete\n")
+        elif os.path.exists(marker):
+            os.unlink(marker)  # a reload without the post-provision script is not bootstrapped
         fail_start = os.path.join(self.opt, "nessus/etc/fail-start")
         if self.machine.events and os.path.exists(fail_start):
             os.unlink(fail_start)  # what kept nessusd from starting does not survive a reboot

@@ -13,6 +13,7 @@ import threading
 import time
 
 import trustme
+import yaml
 from werkzeug.serving import make_server
 
 from .classic import NessusStatus
@@ -57,11 +58,12 @@ class Lab:
         tls = self._tls(self.bind, "localhost")
         world = self.world
         for name, system in (("securitycenter", world.sc), ("github", world.github), ("pagerduty", world.pagerduty),
-                             ("servicenow", world.servicenow), ("classic", world.classic)):
+                             ("servicenow", world.servicenow), ("classic", world.classic), ("jenkins", world.jenkins)):
             self._serve(name, LabApp(name, system, world, system.error_body), tls)
         self._start_scanners()
         world.github.base_url = self.url("github")
         world.servicenow.base_url = self.url("servicenow")
+        world.jenkins.base_url = self.url("jenkins")
         self.write_settings()
         return self
 
@@ -147,6 +149,10 @@ class Lab:
             "SL_ENDPOINT_URL": self.url("classic") + "/rest/v3.1",
             "SL_CA_PATH": self.ca_path,
             "NESSUS_CA_PATH": self.ca_path,
+            "JENKINS_URL": self.url("jenkins"),
+            "JENKINS_USER": self.world.jenkins.user,
+            "JENKINS_TOKEN": self.world.jenkins.api_token,
+            "JENKINS_CA_PATH": self.ca_path,
             "LAB_INVENTORY": os.path.join(self.lab_dir, "lab.scan_zones.yml"),
             "LAB_DIR": self.lab_dir,
             "LAB_SCENARIO": self.world.spec.get("name", ""),
@@ -158,6 +164,14 @@ class Lab:
     def write_inventory(self):
         """The shipped scan-zone table, with this lab's domain as the site setting and each scanner's address."""
         table = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "inventory", "alc.scan_zones.yml")
+        extra = (self.world.spec.get("scan_zone_table") or {}).get("zones")
+        if extra:  # the site's copy of the table with zones the shipped one does not have
+            with open(table, encoding="utf-8") as handle:
+                data = yaml.safe_load(handle)
+            data["zones"] = list(data.get("zones") or []) + extra
+            table = os.path.join(self.lab_dir, "scan_zones_table.yml")
+            with open(table, "w", encoding="utf-8") as handle:
+                yaml.safe_dump(data, handle, sort_keys=False)
         zones = sorted({z["name"] for z in self.world.sc.zones.values()})
         lines = ["# Written by the lab: the shipped table with the lab's site settings.",
                  "plugin: conductors.nessus_compliance.scan_zones", "table_file: %s" % json.dumps(table), "site_settings:"]

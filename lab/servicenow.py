@@ -42,6 +42,7 @@ class ServiceNow:
         self.base_url = ""
         self.tables = {}
         self.counters = {}
+        self.on_insert = []  # callbacks(table, record): the people who act on what is raised (see world.py)
         groups = spec.get("groups") or ["SOS Vulnerability Scanning", "Armada SRE"]
         for name in groups:
             self._insert("sys_user_group", {"name": name, "active": "true"})
@@ -76,7 +77,9 @@ class ServiceNow:
             if fields.get("work_notes"):
                 record["_journal"].append({"element": "work_notes", "value": str(fields["work_notes"]), "at": now})
             self.records(table).append(record)
-            return record
+        for callback in self.on_insert:
+            callback(table, record)
+        return record
 
     def view(self, table, record, request):
         fields = [f for f in (request.args.get("sysparm_fields") or "").split(",") if f]

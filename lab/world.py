@@ -12,8 +12,10 @@ import yaml
 from werkzeug.wrappers import Request, Response
 
 import random
+import re
 
 from .classic import Classic
+from .jenkins import Jenkins
 from .core import Clock, Faults, Recorder, json_response
 from .github import GitHub
 from .pagerduty import PagerDuty
@@ -74,6 +76,12 @@ def load_scenario(name):
     parent = spec.pop("extends", None)
     if parent:
         spec = _deep_merge(load_scenario(parent), spec)
+    for dotted, items in (spec.pop("append", None) or {}).items():  # {"securitycenter.zones": [...]}: added to the list
+        parent, _dot, key = dotted.rpartition(".")
+        node = spec
+        for part in [p for p in parent.split(".") if p]:
+            node = node.setdefault(part, {})
+        node[key] = list(node.get(key) or []) + copy.deepcopy(items)
     overrides = spec.pop("overrides", None)
     spec["name"] = spec.get("name") or os.path.splitext(os.path.basename(path))[0]
     return _apply_overrides(spec, overrides)
@@ -117,6 +125,15 @@ class World:
         self.github = GitHub(spec.get("github") or {}, self.clock, self.secrets)
         self.pagerduty = PagerDuty(spec.get("pagerduty") or {}, self.clock, self.secrets)
         self.servicenow = ServiceNow(spec.get("servicenow") or {}, self.clock, self.secrets)
+        self.servicenow.on_insert.append(self._sos_acts)
+        self.jenkins = Jenkins(spec.get("jenkins") or {}, self.clock, self.secrets)
+
+    def _sos_acts(self, table, record):
+        """SOS re-enables a scanner some time after they are asked to (the machine's ``sos_reenable_seconds``)."""
+        match = re.match(r"Re-enable Nessus scanner (\S+)", record.get("short_description", ""))
+        machine = self.classic.by_name(match.group(1)) if match else None
+        if machine is not None:
+            machine.request_reenable(self.clock.now())
 
     def scanner_address(self, name, index):
         """Each scanner gets its own loopback address: the lab's hosts never leave loopback."""

@@ -49,6 +49,24 @@ requirements:
   - requests
 """
 
+    # How the modules name a machine (module_utils/classic.py MACHINE_ARGUMENT_SPEC).
+    MACHINE = r"""
+options:
+  hostname:
+    description: Host name of the machine (the scan-zone table's C(classic_hostname)).
+    type: str
+    required: true
+  domain:
+    description: Domain of the machine (the zone's C(domain) site setting).
+    type: str
+    required: true
+  type:
+    description: V(guest) (virtual server), V(hardware) (bare metal), or V(auto) to look for both.
+    type: str
+    choices: [auto, guest, hardware]
+    default: auto
+"""
+
     ACTION_GROUP = r"""
 attributes:
   action_group:

@@ -20,8 +20,8 @@ from .transport import ApiClient, ApiError, AuthError, HttpClient, NotFoundError
 SYSTEM = "IBM Cloud classic"
 SERVICES = {"guest": "SoftLayer_Virtual_Guest", "hardware": "SoftLayer_Hardware_Server"}
 MASK = ("mask[id,hostname,domain,fullyQualifiedDomainName,primaryIpAddress,primaryBackendIpAddress,powerState,status,"
-        "hardwareStatus,activeTransaction[id,transactionStatus[name,friendlyName]],provisionDate,"
-        "lastOperatingSystemReload[id]]")
+        "hardwareStatus,activeTransaction[id,elapsedSeconds,transactionStatus[name,friendlyName]],provisionDate,"
+        "lastOperatingSystemReload[id,createDate,transactionStatus[name]]]")
 
 CLASSIC_ARGUMENT_SPEC = dict(
     username=dict(type="str", required=True, fallback=(env_fallback, ["SL_USERNAME"])),
@@ -105,6 +105,26 @@ class ClassicClient(ApiClient):
     def power(self, kind, ident, method):
         return self.call(SERVICES[kind], method, ident)
 
+    def provisioning_hooks(self):
+        """The account's saved post-provisioning scripts (what the portal offers): ``[{id, name, uri}]``."""
+        return self.call("SoftLayer_Account", "getPostProvisioningHooks") or []
+
+    def reload(self, kind, ident, config, confirm=False):
+        """``reloadOperatingSystem``: FORCE in one step, or (``confirm``) ask for a token and confirm with it.
+
+        The answer's value is not meaningful (``"1"``, ``"OK"``): the transactions tell what happens. Never
+        retried (the transport retries no POST): a reload answered with an error was not started.
+        """
+        service = SERVICES[kind]
+        token = "FORCE"
+        if confirm:
+            token = self.call(service, "reloadOperatingSystem", ident, body={"parameters": []}, http_method="POST")
+            if not isinstance(token, str) or not token:
+                raise ApiError("no confirmation token in the answer", SYSTEM, "POST",
+                               "/%s/%d/reloadOperatingSystem.json" % (service, ident))
+        return self.call(service, "reloadOperatingSystem", ident, body={"parameters": [token, config]},
+                         http_method="POST")
+
 
 def describe_machine(kind, machine, power=None):
     """What classic_server_info returns for a machine."""
@@ -119,4 +139,28 @@ def describe_machine(kind, machine, power=None):
         if transaction else None,
         "provision_date": machine.get("provisionDate"),
         "last_os_reload_id": (machine.get("lastOperatingSystemReload") or {}).get("id"),
+        "last_os_reload": {"id": (machine.get("lastOperatingSystemReload") or {}).get("id"),
+                           "created": (machine.get("lastOperatingSystemReload") or {}).get("createDate"),
+                           "status": ((machine.get("lastOperatingSystemReload") or {}).get("transactionStatus") or {}).get("name")}
+        if machine.get("lastOperatingSystemReload") else None,
+    }
+
+
+def reload_state(machine):
+    """Where an OS reload stands, by the rule the well-known clients use (names are for logging only).
+
+    ``reloading``: the active transaction is the last OS reload; ``busy``: another transaction is active;
+    ``ready``: a provision date and no active transaction.
+    """
+    active = machine.get("activeTransaction") or None
+    last = machine.get("lastOperatingSystemReload") or {}
+    reloading = bool(active and last.get("id") and active.get("id") == last.get("id"))
+    return {
+        "reloading": reloading,
+        "busy": bool(active) and not reloading,
+        "ready": bool(machine.get("provisionDate")) and not active,
+        "step": ((active or {}).get("transactionStatus") or {}).get("name"),
+        "elapsed": (active or {}).get("elapsedSeconds"),
+        "last_reload_id": last.get("id"),
+        "last_reload_created": last.get("createDate"),
     }

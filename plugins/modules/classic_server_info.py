@@ -15,22 +15,9 @@ description:
   - Returns its identity, IP addresses (public and backend), power state, status, active transaction and last OS reload.
 author:
   - Conductors SRE (@conductors)
-options:
-  hostname:
-    description: Host name, for example C(prod-wdc06-infra-nessus-01).
-    type: str
-    required: true
-  domain:
-    description: Domain of the machine (the scan-zone table's site setting C(domain)).
-    type: str
-    required: true
-  type:
-    description: V(guest) (virtual server), V(hardware) (bare metal), or V(auto) to look in both.
-    type: str
-    choices: [auto, guest, hardware]
-    default: auto
 extends_documentation_fragment:
   - conductors.nessus_compliance.classic
+  - conductors.nessus_compliance.classic.machine
   - conductors.nessus_compliance.attributes
   - conductors.nessus_compliance.attributes.info_module
   - conductors.nessus_compliance.classic.action_group
@@ -81,6 +68,9 @@ server:
     last_os_reload_id:
       description: Id of the last OS reload transaction.
       type: int
+    last_os_reload:
+      description: The last OS reload (C(id), C(created), C(status) - C(COMPLETE) once done), or null.
+      type: dict
 retries:
   description: Requests the transport retried; empty when none.
   returned: always

@@ -22,19 +22,6 @@ description:
 author:
   - Conductors SRE (@conductors)
 options:
-  hostname:
-    description: Host name of the machine.
-    type: str
-    required: true
-  domain:
-    description: Domain of the machine.
-    type: str
-    required: true
-  type:
-    description: V(guest), V(hardware), or V(auto) to find out.
-    type: str
-    choices: [auto, guest, hardware]
-    default: auto
   action:
     description: The power command.
     type: str
@@ -63,6 +50,7 @@ options:
     default: 1500
 extends_documentation_fragment:
   - conductors.nessus_compliance.classic
+  - conductors.nessus_compliance.classic.machine
   - conductors.nessus_compliance.attributes
   - conductors.nessus_compliance.attributes.action
   - conductors.nessus_compliance.classic.action_group

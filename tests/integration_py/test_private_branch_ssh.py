@@ -15,7 +15,7 @@ import pytest
 
 from lab.hosts import unavailable
 
-from private_branch import SPEED, power, record, run  # pylint: disable=import-error
+from private_branch import RELOAD, SPEED, power, record, reloads, run  # pylint: disable=import-error
 
 pytestmark = pytest.mark.skipif(unavailable() is not None, reason=unavailable() or "")
 
@@ -101,3 +101,34 @@ def test_check_mode_restarts_nothing(lab_factory, tmp_path):
     assert power(lab) == []
     assert on_host(lab, BAD, "systemctl is-active nessusd") == "inactive"
     assert [c for c in lab.calls() if not c.startswith("GET ") and "updateStatus" not in c] == []
+
+
+def test_os_reload_bootstrap_is_checked_over_ssh_and_a_reload_without_script_leaves_no_marker(lab_factory, tmp_path):
+    lab = lab_factory("private_reload_ssh", speed=SPEED)
+    assert on_host(lab, BAD, "test -f /var/lib/bootstrap/complete && echo yes") == ""  # hung: no SSH at all
+    proc = run(lab, tmp_path, scanner_ssh_checks=True, **RELOAD)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    bootstrap = [e for e in record(tmp_path)["entries"] if e["details"].get("event") == "bootstrap_confirmed"]
+    assert bootstrap[0]["text"] == "%s: bootstrapped - Nessus ready; `test -f /var/lib/bootstrap/complete` succeeded" % BAD
+    assert on_host(lab, BAD, "cat /var/lib/bootstrap/complete; hostname") == "bootstrap complete\n" + BAD
+    assert len(reloads(lab)) == 1
+
+
+def test_a_reload_without_the_post_provision_script_comes_back_without_bootstrap(lab_factory):
+    import time  # pylint: disable=import-outside-toplevel
+
+    import requests  # pylint: disable=import-outside-toplevel
+    lab = lab_factory("private_ssh", speed=1800)  # a reload takes 1,800 simulated seconds: one real second
+    machine = lab.world.classic.by_name("prod-wdc06-infra-nessus-02")
+    assert on_host(lab, machine.hostname, "test -f /var/lib/bootstrap/complete && echo yes") == "yes"
+    answer = requests.post("%s/SoftLayer_Virtual_Guest/%d/reloadOperatingSystem.json" % (lab.settings["SL_ENDPOINT_URL"], machine.id),
+                           json={"parameters": ["FORCE", {}]}, auth=(lab.settings["SL_USERNAME"], lab.settings["SL_API_KEY"]),
+                           verify=lab.settings["SL_CA_PATH"], timeout=10)
+    assert answer.status_code == 200 and answer.json() == "1"
+    deadline, seen = time.monotonic() + 30, ""
+    while time.monotonic() < deadline and not seen:  # down while reloading, then the host boots again
+        time.sleep(0.5)
+        if machine.phase(lab.world.clock.now()) == "up":
+            seen = on_host(lab, machine.hostname, "test -f /var/lib/bootstrap/complete && echo yes || echo no; "
+                                                  "systemctl is-active nessusd")
+    assert seen == "no\ninactive"
