@@ -32,7 +32,8 @@ def changes(lab, system=None):
 
 
 # The OS reload branch at the same speed: polls of half a second, short timeouts.
-RELOAD = dict(FAST, allow_osreload=True, allowed_by="jdoe", reboot_ladder_machine_timeout=20, reboot_ladder_nessus_timeout=4,
+RELOAD = dict(FAST)
+RELOAD.update(allow_osreload=True, allowed_by="jdoe", reboot_ladder_machine_timeout=20, reboot_ladder_nessus_timeout=4,
               os_reload_poll_interval=0.5, os_reload_sc_poll_interval=0.5, os_reload_nessus_timeout=20,
               os_reload_reenable_timeout=15, os_reload_bastion_poll_interval=0.3)
 
