@@ -1,0 +1,37 @@
+"""The private branch run the way AWX runs a job: ansible-runner with a private data directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+
+import ansible_runner
+
+from conftest import COLLECTIONS_ROOT, REPO_ROOT  # pylint: disable=import-error
+from private_branch import FAST, power  # pylint: disable=import-error
+
+
+def test_private_branch_under_ansible_runner(lab_factory, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+    lab = lab_factory("default", speed=300)
+    pdd = tmp_path / "job"
+    shutil.copytree(os.path.join(REPO_ROOT, "playbooks"), pdd / "project")
+    (pdd / "inventory").mkdir(parents=True)
+    shutil.copy(lab.settings["LAB_INVENTORY"], pdd / "inventory" / "lab.scan_zones.yml")
+    (pdd / "env").mkdir()
+    # what the job template's credentials inject (the modules' environment fallbacks), and the survey's answers
+    envvars = {k: v for k, v in lab.settings.items() if not k.startswith("LAB_")}
+    envvars.update(ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_ROOT, ANSIBLE_NOCOLOR="1")
+    (pdd / "env" / "envvars").write_text(json.dumps(envvars))
+    extravars = dict(FAST, zone="ALC_Prod_WDC06_SZ", remediation_record_dir=str(tmp_path / "records"),
+                     ansible_python_interpreter=sys.executable)
+    (pdd / "env" / "extravars").write_text(json.dumps(extravars))
+    result = ansible_runner.run(private_data_dir=str(pdd), playbook="remediate_private_scan.yml", quiet=True)
+    assert (result.status, result.rc) == ("successful", 0), result.stdout.read()[-3000:]
+    assert power(lab) == [("prod-wdc06-infra-nessus-01", "rebootSoft")]
+    summary = [e for e in result.events if e.get("event") == "runner_on_ok"
+               and e["event_data"].get("task") == "Summary"]
+    assert "Scanning: ALC_Prod_WDC06_private_import after healing 1 scanner(s)." in json.dumps(summary)
+    assert (pdd / "artifacts").is_dir() and result.stats["ok"].get("localhost", 0) > 10
