@@ -8,6 +8,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 COLLECTIONS := $(abspath $(VENV))/collections
 SCENARIO ?= default
+# The ansible package whose bundled awx.awx collection the AWX configuration playbook uses.
+ANSIBLE_BUNDLE ?= 12.3.0
 LAB_DIR ?= .lab
 REPORTS ?= reports
 PYTEST_WORKERS ?= 2
@@ -35,6 +37,10 @@ $(BIN)/.installed: requirements-dev.txt requirements.txt
 	$(BIN)/pip install -q -r requirements-dev.txt 2>&1 | { grep -v 'is ignored' || true; }
 	mkdir -p $(COLLECTIONS)/ansible_collections/conductors
 	ln -sfn $(CURDIR) $(COLLECTIONS)/ansible_collections/conductors/nessus_compliance
+	@# awx.awx for playbooks/awx_configure.yml, from the ansible package on PyPI (Galaxy is not reachable)
+	$(BIN)/pip download -q --no-deps -d $(VENV)/wheels ansible==$(ANSIBLE_BUNDLE) 2>&1 | { grep -v 'is ignored' || true; }
+	$(BIN)/python -c "import glob, zipfile; z = zipfile.ZipFile(glob.glob('$(VENV)/wheels/ansible-$(ANSIBLE_BUNDLE)-*.whl')[0]); \
+	  [z.extract(n, '$(COLLECTIONS)') for n in z.namelist() if n.startswith('ansible_collections/awx/awx/')]"
 	touch $@
 
 venv: $(BIN)/.installed ## create the pinned toolchain in .venv (done by every target that needs it)

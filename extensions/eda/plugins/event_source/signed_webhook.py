@@ -24,7 +24,6 @@ import json
 import logging
 import os
 
-from aiohttp import web
 
 LOG = logging.getLogger(__name__)
 
@@ -55,6 +54,9 @@ def verify(headers, body, pagerduty_secrets, github_secrets):
 
 
 async def main(queue, args):
+    # aiohttp comes with ansible-rulebook; verify() above needs none of it
+    from aiohttp import web  # pylint: disable=import-outside-toplevel
+
     pagerduty_secrets, github_secrets = _secrets(args, "pagerduty"), _secrets(args, "github")
     if not pagerduty_secrets and not github_secrets:
         raise ValueError("signed_webhook: no signing secret (pagerduty_secrets, github_secrets): refusing to start")
