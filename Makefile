@@ -25,7 +25,7 @@ export ANSIBLE_NOCOLOR := 1
 export NO_COLOR := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv testhosts demo test lab-up lab-down lint sanity units scenarios molecule importer changelog smoke bench clean
+.PHONY: help venv testhosts faults demo test lab-up lab-down lint sanity units scenarios molecule importer changelog smoke bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -66,7 +66,7 @@ demo: venv ## start the lab and run the main job against it
 
 test: venv ## every quality gate and every test (what .ci/run runs)
 	@start=$$(date +%s); \
-	for gate in lint sanity units scenarios molecule importer changelog smoke; do \
+	for gate in lint sanity units scenarios faults molecule importer changelog smoke; do \
 	  echo; echo "=================== make $$gate"; \
 	  $(MAKE) --no-print-directory $$gate || { echo "FAILED: make $$gate"; exit 1; }; \
 	done; \
@@ -83,6 +83,9 @@ units: venv ## unit tests (pytest)
 
 scenarios: venv testhosts ## playbooks run by ansible-playbook against the lab
 	$(BIN)/python -m pytest -p no:cacheprovider -rs -n $(SCENARIO_WORKERS) tests/integration_py
+
+faults: venv ## the fault matrix: one injected fault per full run, no repeated action, the table printed
+	$(BIN)/python -m pytest -p no:cacheprovider -rs -n $(SCENARIO_WORKERS) tests/faults
 
 testhosts: ## sshd for the lab's SSH scanner hosts (apt-get install openssh-server when root and missing)
 	@if command -v sshd >/dev/null || [ -x /usr/sbin/sshd ]; then exit 0; fi; \

@@ -58,6 +58,7 @@ options:
   timeout:
     description:
       - Seconds to wait for each HTTP answer.
+      - If not set, the environment variable E(TSC_TIMEOUT) is used.
     type: float
     default: 30.0
   retries:

@@ -45,7 +45,7 @@ SC_ARGUMENT_SPEC = dict(
     auth=dict(type="str", default="auto", choices=["auto", "api_key", "session"]),
     ca_path=dict(type="path", fallback=(env_fallback, ["TSC_CA_PATH"])),
     validate_certs=dict(type="bool", default=True, fallback=(env_fallback, ["TSC_VALIDATE_CERTS"])),
-    timeout=dict(type="float", default=30.0),
+    timeout=dict(type="float", default=30.0, fallback=(env_fallback, ["TSC_TIMEOUT"])),
     retries=dict(type="int", default=3),
 )
 

@@ -1,0 +1,136 @@
+"""Fault matrix: one injected fault per full run of the branch it affects, against the lab.
+
+Each case asserts the run's end (exit code, a message naming the system and the step), that no action was
+repeated (a scan launched twice, a machine sent the same power command or a reload twice, a ticket or an issue
+opened twice, a Jenkins build asked for twice), that what was escalated carries the evidence, and that the
+remediation record is closed. The table is printed at the end (tests/faults/conftest.py).
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+
+import pytest
+import yaml
+
+from private_branch import FAST, RELOAD, SPEED  # pylint: disable=import-error
+
+
+ZONE = "ALC_Prod_WDC06_SZ"
+WW = "armada-ops/bastion-register-nodes-ww"
+NOTHING_HEALS = {"hung": True, "heals": {"rebootSoft": "hung", "rebootHard": "hung", "powerCycle": "hung"}}
+
+
+def case(name, fault, faults=(), scenario="default", machine=None, jobs=None, variables=None, env=None, rc=0,
+         says=(), playbook="playbooks/remediate_private_scan.yml"):
+    return pytest.param(dict(fault=fault, faults=list(faults), scenario=scenario, machine=machine, jobs=jobs,
+                             variables=variables or {}, env=env or {}, rc=rc, says=list(says), playbook=playbook), id=name)
+
+
+CASES = [
+    case("sc-503-then-back", "Security Center 503 twice on the results, then answers",
+         [{"system": "securitycenter", "method": "GET", "path": "^/rest/scanResult", "times": 2, "action": {"status": 503}}]),
+    case("sc-maintenance-page", "Security Center answers an HTML maintenance page",
+         [{"system": "securitycenter", "action": {"status": 503, "body": "html"}}], rc=2,
+         says=["Security Center", "Find the zone's failing private scans"]),
+    case("sc-token-expired", "session token expired mid-run (error 12), one re-login",
+         [{"system": "securitycenter", "method": "GET", "path": "^/rest/scanner$", "times": 1,
+           "action": {"status": 401, "json": {"type": "regular", "response": "", "error_code": 12,
+                                              "error_msg": "Invalid token", "warnings": [], "timestamp": 0}}}],
+         env={"TSC_ACCESS_KEY": "", "TSC_SECRET_KEY": ""}),
+    case("sc-login-refused", "Security Center refuses the login (never retried: accounts lock)", [],
+         env={"TSC_ACCESS_KEY": "", "TSC_SECRET_KEY": "", "TSC_PASSWORD": "wrong-password"}, rc=2,
+         says=["Security Center"]),
+    case("sc-slow", "Security Center answers slowly (1.5 s, well within the timeout)",
+         [{"system": "securitycenter", "method": "GET", "times": 4, "action": {"delay": 1.5, "pass_through": True}}]),
+    case("nessusd-not-back", "the soft reboot brings the machine back without nessusd; the hard reboot heals", [],
+         machine={"nessusd": "stopped", "heals": {"rebootSoft": "stopped", "rebootHard": "running"}}),
+    case("transaction-active", "a transaction is already active on the machine", scenario="private_transaction", rc=None),
+    case("bare-metal-spacing", "bare metal: the hard reboot waits out the 20-minute spacing", [],
+         machine={"type": "hardware", "nessusd": "stopped", "heals": {"rebootSoft": "stopped", "rebootHard": "running"}}),
+    case("reload-never-finishes", "the OS reload never finishes", [], scenario="private_reload",
+         machine=dict(NOTHING_HEALS, reload_stuck=True), variables=dict(RELOAD, os_reload_wait_timeout=3), rc=2,
+         says=["still running after 3.0s"]),
+    case("jenkins-item-cancelled", "the bastion job's queue item is cancelled", [], scenario="private_reload",
+         jobs={WW: {"cancel": True}}, variables=RELOAD, rc=2, says=["cancelled"]),
+    case("jenkins-build-aborted", "the bastion build is aborted", [], scenario="private_reload",
+         jobs={WW: {"result": "ABORTED"}}, variables=RELOAD, rc=2, says=["ABORTED"]),
+    case("jenkins-item-expired", "the left queue item expired before it was seen", [], scenario="private_reload",
+         jobs={WW: {"vanish_seconds": 0}}, variables=RELOAD),
+    case("servicenow-429-then-201", "ServiceNow 429 once on the escalation",
+         [{"system": "servicenow", "method": "POST", "times": 1,
+           "action": {"status": 429, "message": "Rate limit exceeded", "headers": {"Retry-After": "1"}}}],
+         machine=NOTHING_HEALS, rc=2, says=["Escalated to SOS"]),
+    case("servicenow-401", "ServiceNow refuses the credentials",
+         [{"system": "servicenow", "action": {"status": 401, "message": "User Not Authenticated"}}],
+         machine=NOTHING_HEALS, rc=2, says=["ServiceNow"]),
+    case("pagerduty-429", "PagerDuty 429 once on the page",
+         [{"system": "pagerduty", "path": "^/v2/enqueue$", "times": 1,
+           "action": {"status": 429, "json": {"status": "throttle event", "message": "Requests for this service are arriving too quickly."}}}],
+         machine=NOTHING_HEALS, rc=2, says=["Escalated to SOS"]),
+    case("github-5xx", "GitHub 502 on the bastion issue", [{"system": "github", "method": "POST",
+                                                            "action": {"status": 502, "json": {"message": "Server Error"}}}],
+         scenario="private_reload", jobs={WW: {"result": "FAILURE"}}, variables=RELOAD, rc=2, says=["GitHub"]),
+    case("classic-503-then-back", "IBM Cloud classic 503 twice on reads, then answers",
+         [{"system": "classic", "method": "GET", "times": 2, "action": {"status": 503}}]),
+    case("classic-down-during-ladder", "IBM Cloud classic unreachable (503) for the whole ladder",
+         [{"system": "classic", "action": {"status": 503}}], rc=2, says=["IBM Cloud classic"]),
+    case("sc-503-while-following", "Security Center 503 for good while the resubmitted scan is followed",
+         [{"system": "securitycenter", "method": "GET", "path": "^/rest/scanResult/", "action": {"status": 503}}],
+         rc=2, says=["Security Center"]),
+    case("jenkins-401", "Jenkins refuses the token", [{"system": "jenkins", "action": {"status": 401, "body": "text"}}],
+         scenario="private_reload", variables=RELOAD, rc=2, says=["Jenkins"]),
+]
+
+
+def duplicates(lab):
+    """Actions repeated in the run: the same scan launched, command sent, ticket/issue opened or build asked twice."""
+    counts = collections.Counter()
+    for call in lab.calls("securitycenter"):
+        if call.endswith("/launch"):
+            counts[("launch", call)] += 1
+    for _t, _s, mid, method in lab.world.classic.commands:
+        counts[("command", mid, method)] += 1
+    for record in lab.world.servicenow.records("sc_request"):
+        counts[("ticket", record.get("correlation_id"))] += 1
+    for _t, job, params in lab.world.jenkins.triggers:
+        counts[("build", job, json.dumps(params, sort_keys=True))] += 1
+    repo = lab.world.github.repositories[lab.world.github.repository]
+    for issue in repo["issues"].values():
+        counts[("issue", issue["title"])] += 1
+    return {key: n - 1 for key, n in counts.items() if n > 1}
+
+
+@pytest.mark.parametrize("spec", CASES)
+def test_fault(spec, lab_factory, tmp_path, request, matrix_row):
+    scenario = spec["scenario"]
+    if spec["machine"] or spec["jobs"]:
+        derived = {"extends": scenario}
+        if spec["machine"]:
+            derived["classic"] = {"machines": {"prod-wdc06-infra-nessus-01": spec["machine"]}}
+        if spec["jobs"]:
+            derived["jenkins"] = {"jobs": spec["jobs"]}
+        path = tmp_path / "scenario.yaml"
+        path.write_text(yaml.safe_dump(derived))
+        scenario = str(path)
+    lab = lab_factory(scenario, speed=SPEED)
+    for fault in spec["faults"]:
+        lab.admin("faults", fault)
+    variables = dict(FAST, zone=ZONE, remediation_record_dir=str(tmp_path / "records"))
+    variables.update(spec["variables"])
+    proc = lab.playbook(spec["playbook"], "-i", lab.settings["LAB_INVENTORY"], extra_vars=variables, env=spec["env"])
+    output = proc.stdout + proc.stderr
+    repeated = duplicates(lab)
+    outcome = "rc %d" % proc.returncode
+    matrix_row(request.node.callspec.id, spec["fault"], outcome, sum(repeated.values()))
+    if spec["rc"] is not None:
+        assert proc.returncode == spec["rc"], output[-3000:]
+    for text in spec["says"]:
+        assert text in output, (text, output[-3000:])
+    assert repeated == {}, repeated
+    records = [json.loads(p.read_text()) for p in sorted((tmp_path / "records").glob("remediation-*.json"))]
+    assert records and all(r["finished"] and r["outcome"] for r in records), records[-1:] if records else "no record"
+    escalations = [t for t in lab.world.servicenow.records("sc_request") if t["short_description"].startswith("Nessus scans")]
+    for ticket in escalations:  # what is escalated carries the evidence: the scans and what automation tried
+        assert "ALC_Prod_WDC06_private_import" in ticket["description"]
