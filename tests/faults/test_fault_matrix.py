@@ -1,6 +1,7 @@
 """Fault matrix: one injected fault per full run of the branch it affects, against the lab.
 
-Each case asserts the run's end (exit code, a message naming the system and the step), that no action was
+Each case runs at -vvv and asserts the run's end (exit code, a message naming the system and the step), that no
+secret the lab handed out appears in the output, the records or the request log, that no action was
 repeated (a scan launched twice, a machine sent the same power command or a reload twice, a ticket or an issue
 opened twice, a Jenkins build asked for twice), that what was escalated carries the evidence, and that the
 remediation record is closed. The table is printed at the end (tests/faults/conftest.py).
@@ -119,7 +120,8 @@ def test_fault(spec, lab_factory, tmp_path, request, matrix_row):
         lab.admin("faults", fault)
     variables = dict(FAST, zone=ZONE, remediation_record_dir=str(tmp_path / "records"))
     variables.update(spec["variables"])
-    proc = lab.playbook(spec["playbook"], "-i", lab.settings["LAB_INVENTORY"], extra_vars=variables, env=spec["env"])
+    proc = lab.playbook(spec["playbook"], "-i", lab.settings["LAB_INVENTORY"], "-vvv", extra_vars=variables,
+                        env=spec["env"])
     output = proc.stdout + proc.stderr
     repeated = duplicates(lab)
     outcome = "rc %d" % proc.returncode
@@ -131,6 +133,12 @@ def test_fault(spec, lab_factory, tmp_path, request, matrix_row):
     assert repeated == {}, repeated
     records = [json.loads(p.read_text()) for p in sorted((tmp_path / "records").glob("remediation-*.json"))]
     assert records and all(r["finished"] and r["outcome"] for r in records), records[-1:] if records else "no record"
+    # at -vvv, no secret the lab handed out is in the output, the records or the lab's request log
+    written = output + "".join(p.read_text() for p in (tmp_path / "records").glob("*"))
+    with open(lab.settings["LAB_REQUEST_LOG"], encoding="utf-8") as handle:
+        written += handle.read()
+    leaked = [secret for secret in lab.secrets() if secret and secret in written]
+    assert leaked == [], "%d secret value(s) leaked" % len(leaked)
     escalations = [t for t in lab.world.servicenow.records("sc_request") if t["short_description"].startswith("Nessus scans")]
     for ticket in escalations:  # what is escalated carries the evidence: the scans and what automation tried
         assert "ALC_Prod_WDC06_private_import" in ticket["description"]
