@@ -87,7 +87,7 @@ class Host:
                 "PidFile none", "AuthorizedKeysFile %s" % authorized_keys, "PubkeyAuthentication yes",
                 "PasswordAuthentication no", "KbdInteractiveAuthentication no", "PermitRootLogin prohibit-password",
                 "UsePAM no", "StrictModes no", "LogLevel ERROR", "Subsystem sftp internal-sftp", ""]))
-        if spec_fail_start(machine):
+        if machine.nessusd_fails_to_start:
             open(os.path.join(self.opt, "nessus/etc/fail-start"), "w").close()
 
     @property
@@ -141,10 +141,6 @@ class Host:
         self.process = None
         if os.path.exists(self.run_file):
             os.unlink(self.run_file)
-
-
-def spec_fail_start(machine):
-    return bool(getattr(machine, "nessusd_fails_to_start", False))
 
 
 class Hosts:

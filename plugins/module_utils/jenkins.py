@@ -114,14 +114,16 @@ class JenkinsClient(ApiClient):
         data = self.get_json(job_path(job) + "api/json", "job %s" % job, params={"tree": "builds[number,url,queueId]"})
         return next((b for b in data.get("builds") or [] if b.get("queueId") == ident), None)
 
+    def _build_path(self, url):
+        """A build URL as a path under the configured Jenkins root (its own host name may differ)."""
+        return urlsplit(url).path[len(urlsplit(self.http.base_url).path):].lstrip("/")
+
     def build(self, url):
-        path = urlsplit(url).path[len(urlsplit(self.http.base_url).path):].lstrip("/")
-        return self.get_json(path + "api/json", "build %s" % url,
+        return self.get_json(self._build_path(url) + "api/json", "build %s" % url,
                              params={"tree": "number,url,building,result,duration,queueId,timestamp"})
 
     def console_tail(self, url, lines=40):
-        path = urlsplit(url).path[len(urlsplit(self.http.base_url).path):].lstrip("/") + "consoleText"
-        response = self.http.request("GET", path)
+        response = self.http.request("GET", self._build_path(url) + "consoleText")
         if response.status_code != 200:
             return []
         return (response.text or "").splitlines()[-lines:]
