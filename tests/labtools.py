@@ -56,8 +56,8 @@ class LabRun:
         with urllib.request.urlopen(req, context=ctx, timeout=10) as resp:  # loopback only
             return json.loads(resp.read() or b"{}")
 
-    def playbook(self, playbook, *args, extra_vars=None, env=None, timeout=600):
-        """Run ``ansible-playbook`` from the checkout against this lab; returns the CompletedProcess."""
+    def command(self, playbook, *args, extra_vars=None, env=None):
+        """The ``ansible-playbook`` command line and environment for a playbook of the checkout against this lab."""
         bindir = os.path.dirname(sys.executable)
         cmd = [os.path.join(bindir, "ansible-playbook"), os.path.join(REPO_ROOT, playbook)]
         if extra_vars:
@@ -66,5 +66,16 @@ class LabRun:
         run_env = self.env(ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", ANSIBLE_RETRY_FILES_ENABLED="0",
                            ANSIBLE_CONFIG=os.path.join(REPO_ROOT, "ansible.cfg"),
                            ANSIBLE_PYTHON_INTERPRETER=sys.executable, **(env or {}))
+        return cmd, run_env
+
+    def playbook(self, playbook, *args, extra_vars=None, env=None, timeout=600):
+        """Run ``ansible-playbook`` from the checkout against this lab; returns the CompletedProcess."""
+        cmd, run_env = self.command(playbook, *args, extra_vars=extra_vars, env=env)
         return subprocess.run(cmd, cwd=REPO_ROOT, env=run_env, capture_output=True, text=True, timeout=timeout,
                               check=False)
+
+    def start_playbook(self, playbook, *args, extra_vars=None, env=None, output=None):
+        """Start ``ansible-playbook`` in a session of its own (``os.killpg`` ends it and its workers); returns the Popen."""
+        cmd, run_env = self.command(playbook, *args, extra_vars=extra_vars, env=env)
+        return subprocess.Popen(cmd, cwd=REPO_ROOT, env=run_env, stdout=output, stderr=subprocess.STDOUT,  # pylint: disable=consider-using-with
+                                text=True, start_new_session=True)

@@ -44,6 +44,17 @@ class ActionModule(ActionBase):
             record = rec.new_record(args["branch"], args["subject"], play=task_vars.get("ansible_play_name", ""),
                                     check_mode=bool(self._task.check_mode))
             directory = args["dir"]
+            # a run of the same branch and subject that never closed its record was interrupted: say so, and
+            # name it, so that the two records read as one story (the roles continue from what it recorded)
+            earlier = rec.unfinished(directory, args["branch"], args["subject"]) if os.path.isdir(directory) else []
+            if earlier and not record["check_mode"]:
+                record["continues"] = [r["run_id"] for r in earlier]
+                for old in earlier:
+                    last = (old.get("entries") or [{}])[-1]
+                    record = rec.add_entry(record, "found", "Start", (
+                        "run %s, started %s, never finished (interrupted, or still running elsewhere); its last entry: "
+                        "%s" % (old["run_id"], old["started"], last.get("text", "none"))),
+                        {"event": "run_unfinished", "run_id": old["run_id"], "record": rec.paths(directory, old)[0]})
         else:
             current = task_vars.get("remediation_record_data")
             if not isinstance(current, dict) or "files" not in current:

@@ -11,6 +11,7 @@ killed job) leaves a whole file describing everything up to that point.
 from __future__ import annotations
 
 import datetime
+import glob
 import json
 import os
 import secrets
@@ -82,6 +83,24 @@ def write(directory, record):
     _atomic_write(json_path, json.dumps(record, indent=2, sort_keys=False, default=str) + "\n")
     _atomic_write(md_path, markdown(record))
     return json_path, md_path
+
+
+def unfinished(directory, branch, subject, since_hours=24.0, now=None):
+    """Records of the same branch and subject, not in check mode, started in the last ``since_hours`` and never
+    closed: runs that were interrupted (or are still running elsewhere). Oldest first; unreadable files are skipped."""
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    cutoff = (now - datetime.timedelta(hours=since_hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    found = []
+    for path in sorted(glob.glob(os.path.join(directory, "remediation-*.json"))):
+        try:
+            with open(path, encoding="utf-8") as handle:
+                record = json.load(handle)
+        except (OSError, ValueError):
+            continue
+        if (isinstance(record, dict) and record.get("branch") == branch and record.get("subject") == subject
+                and not record.get("finished") and not record.get("check_mode") and record.get("started", "") >= cutoff):
+            found.append(record)
+    return sorted(found, key=lambda r: r.get("started", ""))
 
 
 def read(directory, record):

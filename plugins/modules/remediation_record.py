@@ -17,6 +17,9 @@ description:
   - Both files are rewritten after every entry, each through a temporary file and an atomic rename, so a run that
     stops half-way leaves whole files with everything up to that point. In a loop each item adds its entry to the
     file the previous item wrote.
+  - O(event=start) looks for records of the same branch and subject, started in the last 24 hours, that were never
+    closed (a killed job, a lost control node). The new record names them in C(continues) and in a C(found) entry
+    with their last entry, so that the records of an interrupted run and of the run that continued it read as one.
   - This is an action plugin - it runs on the controller, where the records are kept - with no module to transfer.
 author:
   - Conductors SRE (@conductors)
@@ -109,7 +112,8 @@ RETURN = r"""
 record:
   description:
     - The whole record (C(run_id), C(branch), C(subject), C(play), C(check_mode), C(started), C(finished),
-      C(outcome), C(entries) with C(at), C(kind), C(step), C(text), C(details), and C(files)). Also set as the fact
+      C(outcome), C(entries) with C(at), C(kind), C(step), C(text), C(details), C(files), and C(continues) - the
+      run ids of unfinished earlier runs - when there were any). Also set as the fact
       C(remediation_record_data).
   returned: success
   type: dict

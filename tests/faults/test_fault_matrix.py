@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import collections
 import json
+import os
+import signal
+import time
 
 import pytest
 import yaml
 
-from private_branch import FAST, RELOAD, SPEED  # pylint: disable=import-error
+from private_branch import FAST, RELOAD, SPEED, power  # pylint: disable=import-error
 
 
 ZONE = "ALC_Prod_WDC06_SZ"
@@ -43,8 +46,13 @@ CASES = [
     case("sc-login-refused", "Security Center refuses the login (never retried: accounts lock)", [],
          env={"TSC_ACCESS_KEY": "", "TSC_SECRET_KEY": "", "TSC_PASSWORD": "wrong-password"}, rc=2,
          says=["Security Center"]),
-    case("sc-slow", "Security Center answers slowly (1.5 s, well within the timeout)",
-         [{"system": "securitycenter", "method": "GET", "times": 4, "action": {"delay": 1.5, "pass_through": True}}]),
+    case("sc-slow", "Security Center answers in 2.2 s against a 3 s timeout",
+         [{"system": "securitycenter", "method": "GET", "times": 4, "action": {"delay": 2.2, "pass_through": True}}],
+         env={"TSC_TIMEOUT": "3"}),
+    case("sc-launch-answer-lost", "the launch is served but its answer comes after the 3 s timeout",
+         [{"system": "securitycenter", "method": "POST", "path": "^/rest/scan/[0-9]+/launch$", "times": 1,
+           "action": {"pass_through": True, "delay_after": 5}}],
+         env={"TSC_TIMEOUT": "3"}, says=["launch_answer_lost: true"]),
     case("nessusd-not-back", "the soft reboot brings the machine back without nessusd; the hard reboot heals", [],
          machine={"nessusd": "stopped", "heals": {"rebootSoft": "stopped", "rebootHard": "running"}}),
     case("transaction-active", "a transaction is already active on the machine", scenario="private_transaction", rc=None),
@@ -103,38 +111,29 @@ def duplicates(lab):
     return {key: n - 1 for key, n in counts.items() if n > 1}
 
 
-@pytest.mark.parametrize("spec", CASES)
-def test_fault(spec, lab_factory, tmp_path, request, matrix_row):
-    scenario = spec["scenario"]
-    if spec["machine"] or spec["jobs"]:
-        derived = {"extends": scenario}
-        if spec["machine"]:
-            derived["classic"] = {"machines": {"prod-wdc06-infra-nessus-01": spec["machine"]}}
-        if spec["jobs"]:
-            derived["jenkins"] = {"jobs": spec["jobs"]}
-        path = tmp_path / "scenario.yaml"
-        path.write_text(yaml.safe_dump(derived))
-        scenario = str(path)
-    lab = lab_factory(scenario, speed=SPEED)
-    for fault in spec["faults"]:
-        lab.admin("faults", fault)
-    variables = dict(FAST, zone=ZONE, remediation_record_dir=str(tmp_path / "records"))
-    variables.update(spec["variables"])
-    proc = lab.playbook(spec["playbook"], "-i", lab.settings["LAB_INVENTORY"], "-vvv", extra_vars=variables,
-                        env=spec["env"])
-    output = proc.stdout + proc.stderr
+def derived_scenario(tmp_path, scenario, machine=None, jobs=None):
+    """The scenario with one machine's or Jenkins job's behaviour changed, as a file (or the scenario itself)."""
+    if not machine and not jobs:
+        return scenario
+    derived = {"extends": scenario}
+    if machine:
+        derived["classic"] = {"machines": {"prod-wdc06-infra-nessus-01": machine}}
+    if jobs:
+        derived["jenkins"] = {"jobs": jobs}
+    path = tmp_path / "scenario.yaml"
+    path.write_text(yaml.safe_dump(derived))
+    return str(path)
+
+
+def check_run(lab, output, records_dir):
+    """What every case asserts beyond its end: no repeated action, no leaked secret, the evidence escalated;
+    returns the records, oldest first."""
     repeated = duplicates(lab)
-    outcome = "rc %d" % proc.returncode
-    matrix_row(request.node.callspec.id, spec["fault"], outcome, sum(repeated.values()))
-    if spec["rc"] is not None:
-        assert proc.returncode == spec["rc"], output[-3000:]
-    for text in spec["says"]:
-        assert text in output, (text, output[-3000:])
     assert repeated == {}, repeated
-    records = [json.loads(p.read_text()) for p in sorted((tmp_path / "records").glob("remediation-*.json"))]
-    assert records and all(r["finished"] and r["outcome"] for r in records), records[-1:] if records else "no record"
+    records = [json.loads(p.read_text()) for p in sorted(records_dir.glob("remediation-*.json"))]
+    assert records, "no record"
     # at -vvv, no secret the lab handed out is in the output, the records or the lab's request log
-    written = output + "".join(p.read_text() for p in (tmp_path / "records").glob("*"))
+    written = output + "".join(p.read_text() for p in records_dir.glob("*"))
     with open(lab.settings["LAB_REQUEST_LOG"], encoding="utf-8") as handle:
         written += handle.read()
     leaked = [secret for secret in lab.secrets() if secret and secret in written]
@@ -142,3 +141,62 @@ def test_fault(spec, lab_factory, tmp_path, request, matrix_row):
     escalations = [t for t in lab.world.servicenow.records("sc_request") if t["short_description"].startswith("Nessus scans")]
     for ticket in escalations:  # what is escalated carries the evidence: the scans and what automation tried
         assert "ALC_Prod_WDC06_private_import" in ticket["description"]
+    return sorted(records, key=lambda r: r["started"])
+
+
+@pytest.mark.parametrize("spec", CASES)
+def test_fault(spec, lab_factory, tmp_path, request, matrix_row):
+    lab = lab_factory(derived_scenario(tmp_path, spec["scenario"], spec["machine"], spec["jobs"]), speed=SPEED)
+    for fault in spec["faults"]:
+        lab.admin("faults", fault)
+    variables = dict(FAST, zone=ZONE, remediation_record_dir=str(tmp_path / "records"))
+    variables.update(spec["variables"])
+    proc = lab.playbook(spec["playbook"], "-i", lab.settings["LAB_INVENTORY"], "-vvv", extra_vars=variables,
+                        env=spec["env"])
+    output = proc.stdout + proc.stderr
+    matrix_row(request.node.callspec.id, spec["fault"], "rc %d" % proc.returncode, sum(duplicates(lab).values()))
+    if spec["rc"] is not None:
+        assert proc.returncode == spec["rc"], output[-3000:]
+    for text in spec["says"]:
+        assert text in output, (text, output[-3000:])
+    records = check_run(lab, output, tmp_path / "records")
+    assert all(r["finished"] and r["outcome"] for r in records), records[-1]
+
+
+def test_interrupted_mid_ladder_then_run_again(lab_factory, tmp_path, matrix_row):
+    """The control node dies (SIGKILL) while the soft reboot it sent is under way; the playbook is run again.
+
+    The second run does not send the soft reboot again: it finds the step in the first run's record, waits for its
+    outcome, goes on with the hard reboot (which heals), and names the unfinished run in its own record."""
+    machine = {"nessusd": "stopped", "heals": {"rebootSoft": "stopped", "rebootHard": "running"}}
+    lab = lab_factory(derived_scenario(tmp_path, "default", machine), speed=SPEED)
+    variables = dict(FAST, zone=ZONE, remediation_record_dir=str(tmp_path / "records"))
+    args = ("playbooks/remediate_private_scan.yml", "-i", lab.settings["LAB_INVENTORY"], "-vvv")
+    with open(tmp_path / "first.log", "w+", encoding="utf-8") as log:
+        first = lab.start_playbook(*args, extra_vars=variables, output=log)
+        deadline = time.monotonic() + 180
+        try:
+            while "rebootSoft" not in [method for _t, _s, _m, method in lab.world.classic.commands]:
+                assert first.poll() is None, "the first run ended before the soft reboot"
+                assert time.monotonic() < deadline, "no soft reboot within 180 s"
+                time.sleep(0.05)
+        finally:
+            os.killpg(first.pid, signal.SIGKILL)
+            first.wait()
+        log.seek(0)
+        first_output = log.read()
+    second = lab.playbook(*args, extra_vars=variables)
+    output = first_output + second.stdout + second.stderr
+    matrix_row("interrupted-mid-ladder", "control node killed during the soft reboot, the playbook run again",
+               "killed, then rc %d" % second.returncode, sum(duplicates(lab).values()))
+    assert second.returncode == 0, output[-3000:]
+    assert power(lab) == [("prod-wdc06-infra-nessus-01", "rebootSoft"), ("prod-wdc06-infra-nessus-01", "rebootHard")]
+    interrupted, resumed = check_run(lab, output, tmp_path / "records")
+    assert interrupted["finished"] is None
+    assert [e["details"] for e in interrupted["entries"] if e["details"].get("event") == "ladder_step"] == [
+        {"scanner": "prod-wdc06-infra-nessus-01", "event": "ladder_step", "step": "reboot_soft"}]
+    assert resumed["continues"] == [interrupted["run_id"]]
+    events = [e["details"].get("event") for e in resumed["entries"] if e["details"].get("event")]
+    assert events[0] == "run_unfinished"
+    assert [e for e in events if e.startswith("ladder")] == ["ladder_step_resumed", "ladder_step", "ladder_healed"]
+    assert resumed["finished"] and resumed["outcome"].startswith("Scanning"), resumed["outcome"]
