@@ -9,6 +9,7 @@ applies the scenario's fault rules before the stand-in sees the request.
 from __future__ import annotations
 
 import json
+import random
 import re
 import threading
 import time
@@ -77,7 +78,9 @@ class FaultRule:
     """One injected fault: which requests it matches, how many times, and what happens instead.
 
     ``match``: ``system``, ``method``, ``path`` (regular expression, searched), ``after`` (let the
-    first N matching requests through), ``times`` (apply to N requests; null = always).
+    first N matching requests through), ``times`` (apply to N requests; null = always), ``probability`` (apply to
+    each matching request with this probability, drawn from a generator seeded with ``seed``, default 0, so that a
+    run sends the same faults to the same requests every time).
     ``action``: ``status``, ``body`` (``json`` (an envelope-specific error body), ``html``, ``text``,
     ``empty``), ``content_type``, ``json`` (a body to send), ``delay`` (seconds before answering),
     ``pass_through`` (true: delay, then let the stand-in answer).
@@ -90,6 +93,8 @@ class FaultRule:
         self.path = re.compile(spec["path"]) if spec.get("path") else None
         self.after = int(spec.get("after") or 0)
         self.times = spec.get("times")
+        self.probability = spec.get("probability")
+        self.random = random.Random(spec.get("seed", 0))
         self.seen = 0
         self.applied = 0
 
@@ -108,6 +113,8 @@ class FaultRule:
         if self.seen <= self.after:
             return False
         if self.times is not None and self.applied >= int(self.times):
+            return False
+        if self.probability is not None and self.random.random() >= float(self.probability):
             return False
         self.applied += 1
         return True

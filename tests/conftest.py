@@ -59,9 +59,25 @@ def lab_factory(tmp_path):
         started.append(run)
         return run
 
-    yield start
-    for run in started:
-        run.stop()
+    try:
+        yield start
+    finally:
+        for run in started:
+            run.stop()
+    # No secret the labs handed out may appear in what the test's playbooks printed (at -vvv), in anything they wrote
+    # under the test's directory (records, reports, JUnit files, logs) or in the labs' request logs.
+    lab_dirs = {os.path.realpath(run.dir) for run in started}
+    written = []
+    for root, dirs, files in os.walk(tmp_path):
+        dirs[:] = [d for d in dirs if os.path.realpath(os.path.join(root, d)) not in lab_dirs]
+        for name in files:
+            try:
+                with open(os.path.join(root, name), encoding="utf-8", errors="replace") as handle:
+                    written.append(handle.read())
+            except OSError:
+                continue
+    leaked = sum(len(run.leaked(*written)) for run in started)
+    assert leaked == 0, "%d secret value(s) the lab handed out were printed or written" % leaked
 
 
 @pytest.fixture

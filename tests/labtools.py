@@ -23,6 +23,7 @@ class LabRun:
         self.settings = self.lab.settings()
         self.world = self.lab.world
         self.sc = self.lab.world.sc
+        self.outputs = []  # what every playbook run printed, searched for secrets when the test ends
 
     def stop(self):
         self.lab.stop()
@@ -63,16 +64,25 @@ class LabRun:
         if extra_vars:
             cmd += ["-e", json.dumps(extra_vars)]
         cmd += list(args)
+        # every scenario runs at -vvv: the most a user shows in a ticket is what is searched for secrets
         run_env = self.env(ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", ANSIBLE_RETRY_FILES_ENABLED="0",
-                           ANSIBLE_CONFIG=os.path.join(REPO_ROOT, "ansible.cfg"),
+                           ANSIBLE_CONFIG=os.path.join(REPO_ROOT, "ansible.cfg"), ANSIBLE_VERBOSITY="3",
                            ANSIBLE_PYTHON_INTERPRETER=sys.executable, **(env or {}))
         return cmd, run_env
 
     def playbook(self, playbook, *args, extra_vars=None, env=None, timeout=600):
         """Run ``ansible-playbook`` from the checkout against this lab; returns the CompletedProcess."""
         cmd, run_env = self.command(playbook, *args, extra_vars=extra_vars, env=env)
-        return subprocess.run(cmd, cwd=REPO_ROOT, env=run_env, capture_output=True, text=True, timeout=timeout,
+        proc = subprocess.run(cmd, cwd=REPO_ROOT, env=run_env, capture_output=True, text=True, timeout=timeout,
                               check=False)
+        self.outputs.append(proc.stdout + proc.stderr)
+        return proc
+
+    def leaked(self, *texts):
+        """The secrets the lab handed out that appear in ``texts``, the playbook output or the lab's request log."""
+        with open(self.settings["LAB_REQUEST_LOG"], encoding="utf-8") as handle:
+            written = "".join(texts) + "".join(self.outputs) + handle.read()
+        return [secret for secret in self.secrets() if secret and secret in written]
 
     def start_playbook(self, playbook, *args, extra_vars=None, env=None, output=None):
         """Start ``ansible-playbook`` in a session of its own (``os.killpg`` ends it and its workers); returns the Popen."""

@@ -27,9 +27,21 @@ NOTHING_HEALS = {"hung": True, "heals": {"rebootSoft": "hung", "rebootHard": "hu
 
 
 def case(name, fault, faults=(), scenario="default", machine=None, jobs=None, variables=None, env=None, rc=0,
-         says=(), playbook="playbooks/remediate_private_scan.yml"):
+         says=(), playbook="playbooks/remediate_private_scan.yml", evidence="ALC_Prod_WDC06_private_import", records=True):
+    """``evidence``: the scan every escalation must name; ``records``: whether the playbook keeps remediation records."""
     return pytest.param(dict(fault=fault, faults=list(faults), scenario=scenario, machine=machine, jobs=jobs,
-                             variables=variables or {}, env=env or {}, rc=rc, says=list(says), playbook=playbook), id=name)
+                             variables=variables or {}, env=env or {}, rc=rc, says=list(says), playbook=playbook,
+                             evidence=evidence, records=records), id=name)
+
+
+PUBLIC = dict(playbook="playbooks/remediate_public_scan.yml", scenario="public_scan", evidence="ALC_FR2_public_import",
+              variables={"scan": "ALC_FR2_public_import", "remediate_public_scan_poll_interval": 0.5,
+                         "remediate_public_scan_poll_max_interval": 1})
+ALERT = dict(playbook="playbooks/remediate.yml", variables={
+    "alert": "[ALC_all_envs_public_import ALC_Prod_WDC06_private_import]",
+    "remediate_public_scan_poll_interval": 0.5, "remediate_public_scan_poll_max_interval": 1})
+COMPLIANCE = dict(playbook="playbooks/scan_compliance.yml", records=False,
+                  variables={"scan_compliance_pagerduty": True, "scan_compliance_github_issue": True})
 
 
 CASES = [
@@ -90,6 +102,29 @@ CASES = [
          rc=2, says=["Security Center"]),
     case("jenkins-401", "Jenkins refuses the token", [{"system": "jenkins", "action": {"status": 401, "body": "text"}}],
          scenario="private_reload", variables=RELOAD, rc=2, says=["Jenkins"]),
+    # the public branch
+    case("public-sc-503-while-following", "public branch: Security Center 503 for good while the scan is followed",
+         [{"system": "securitycenter", "method": "GET", "path": "^/rest/scanResult/", "action": {"status": 503}}],
+         rc=2, says=["Security Center", "Escalated to SOS"], **PUBLIC),
+    case("public-sc-503-before-launch", "public branch: Security Center 503 for good on the results list",
+         [{"system": "securitycenter", "method": "GET", "path": "^/rest/scanResult$", "action": {"status": 503}}],
+         rc=2, says=["Security Center", "Stopped:"], **PUBLIC),
+    case("public-launch-answer-lost", "public branch: the launch's answer comes after the 3 s timeout",
+         [{"system": "securitycenter", "method": "POST", "path": "^/rest/scan/[0-9]+/launch$", "times": 1,
+           "action": {"pass_through": True, "delay_after": 5}}],
+         env={"TSC_TIMEOUT": "3"}, says=["launch_answer_lost: true"], **PUBLIC),
+    # from the alert: both branches in one run
+    case("alert-classic-down", "from the alert: IBM Cloud classic unreachable (503) while the zone is healed",
+         [{"system": "classic", "action": {"status": 503}}], rc=2, says=["IBM Cloud classic", "Stopped:"], **ALERT),
+    # the daily compliance check (it keeps a report, not a remediation record)
+    case("compliance-sc-maintenance", "compliance check: Security Center answers an HTML maintenance page",
+         [{"system": "securitycenter", "action": {"status": 503, "body": "html"}}], rc=2,
+         says=["Security Center", "undergoing maintenance"], **COMPLIANCE),
+    case("compliance-pagerduty-503-then-back", "compliance check: PagerDuty 503 twice, then accepts the alert",
+         [{"system": "pagerduty", "path": "^/v2/enqueue$", "times": 2, "action": {"status": 503}}], **COMPLIANCE),
+    case("compliance-github-502", "compliance check: GitHub 502 when the day's issue is opened",
+         [{"system": "github", "method": "POST", "action": {"status": 502, "json": {"message": "Server Error"}}}],
+         rc=2, says=["GitHub"], **COMPLIANCE),
 ]
 
 
@@ -125,22 +160,22 @@ def derived_scenario(tmp_path, scenario, machine=None, jobs=None):
     return str(path)
 
 
-def check_run(lab, output, records_dir):
+def check_run(lab, output, records_dir, evidence="ALC_Prod_WDC06_private_import", kept=True):
     """What every case asserts beyond its end: no repeated action, no leaked secret, the evidence escalated;
     returns the records, oldest first."""
     repeated = duplicates(lab)
     assert repeated == {}, repeated
     records = [json.loads(p.read_text()) for p in sorted(records_dir.glob("remediation-*.json"))]
-    assert records, "no record"
+    assert bool(records) == kept, "records: %d" % len(records)
     # at -vvv, no secret the lab handed out is in the output, the records or the lab's request log
-    written = output + "".join(p.read_text() for p in records_dir.glob("*"))
+    written = output + "".join(p.read_text() for p in records_dir.glob("*") if p.is_file())
     with open(lab.settings["LAB_REQUEST_LOG"], encoding="utf-8") as handle:
         written += handle.read()
     leaked = [secret for secret in lab.secrets() if secret and secret in written]
     assert leaked == [], "%d secret value(s) leaked" % len(leaked)
     escalations = [t for t in lab.world.servicenow.records("sc_request") if t["short_description"].startswith("Nessus scans")]
     for ticket in escalations:  # what is escalated carries the evidence: the scans and what automation tried
-        assert "ALC_Prod_WDC06_private_import" in ticket["description"]
+        assert evidence in ticket["description"]
     return sorted(records, key=lambda r: r["started"])
 
 
@@ -149,7 +184,8 @@ def test_fault(spec, lab_factory, tmp_path, request, matrix_row):
     lab = lab_factory(derived_scenario(tmp_path, spec["scenario"], spec["machine"], spec["jobs"]), speed=SPEED)
     for fault in spec["faults"]:
         lab.admin("faults", fault)
-    variables = dict(FAST, zone=ZONE, remediation_record_dir=str(tmp_path / "records"))
+    variables = dict(FAST, zone=ZONE, remediation_record_dir=str(tmp_path / "records"),
+                     scan_compliance_report_dir=str(tmp_path / "records" / "report"))
     variables.update(spec["variables"])
     proc = lab.playbook(spec["playbook"], "-i", lab.settings["LAB_INVENTORY"], "-vvv", extra_vars=variables,
                         env=spec["env"])
@@ -159,8 +195,10 @@ def test_fault(spec, lab_factory, tmp_path, request, matrix_row):
         assert proc.returncode == spec["rc"], output[-3000:]
     for text in spec["says"]:
         assert text in output, (text, output[-3000:])
-    records = check_run(lab, output, tmp_path / "records")
+    records = check_run(lab, output, tmp_path / "records", spec["evidence"], spec["records"])
     assert all(r["finished"] and r["outcome"] for r in records), records[-1]
+    if not spec["records"]:  # the compliance check: its report is written whatever happened
+        assert list((tmp_path / "records" / "report").glob("scan_compliance.*")) or spec["rc"], "no report"
 
 
 def test_interrupted_mid_ladder_then_run_again(lab_factory, tmp_path, matrix_row):
