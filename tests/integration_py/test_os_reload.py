@@ -48,8 +48,9 @@ def test_reload_heals(lab_factory, tmp_path):
     rec = record(tmp_path)
     events = [e["details"]["event"] for e in rec["entries"] if (e["details"] or {}).get("scanner") == BAD
               and "event" in e["details"]]
-    assert events == ["ladder_failed", "os_reload_decided", "os_reload_done", "bootstrap_confirmed", "bastion_registered",
-                      "reenable_requested", "os_reload_healed"]
+    assert events == ["ladder_step"] * 3 + ["ladder_failed", "os_reload_decided", "os_reload_done", "bootstrap_confirmed",
+                                            "bastion_registered", "reenable_requested", "os_reload_healed"]
+    assert [e["details"]["step"] for e in entries(tmp_path, "ladder_step")] == ["reboot_soft", "reboot_hard", "power_cycle"]
     assert entries(tmp_path, "os_reload_decided")[0]["details"]["allowed_by"] == "jdoe"
     assert rec["outcome"] == "Scanning: ALC_Prod_WDC06_private_import after healing 1 scanner(s)."
     # order of the systems touched: reload before registration, registration before the SOS request
