@@ -46,4 +46,3 @@ def test_private_branch_under_ansible_runner(lab_factory, tmp_path, monkeypatch)
     assert [h.split("/", 2)[::2] for h in holding] == [["artifacts", "command"]], holding
     assert os.stat(pdd / holding[0]).st_mode & 0o077 == 0
     shutil.rmtree(pdd)
-
