@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 
@@ -66,3 +67,17 @@ def test_read_ignores_another_runs_file(tmp_path):
     rec.write(str(tmp_path), record)
     other = rec.new_record("b", "s")
     assert rec.read(str(tmp_path), other) is other
+
+
+def test_unfinished_finds_only_open_real_runs_of_the_same_branch_and_subject_in_the_window(tmp_path):
+    now = datetime.datetime(2026, 11, 26, 12, 0, tzinfo=datetime.timezone.utc)
+    open_run = rec.new_record("private scan", "ALC_Prod_WDC06_SZ", now="2026-11-26T10:00:00Z")
+    rec.write(str(tmp_path), open_run)
+    rec.write(str(tmp_path), sample())  # closed
+    rec.write(str(tmp_path), rec.new_record("private scan", "ALC_Prod_LON02_SZ", now="2026-11-26T10:00:00Z"))  # other zone
+    rec.write(str(tmp_path), rec.new_record("public scan", "ALC_Prod_WDC06_SZ", now="2026-11-26T10:00:00Z"))  # other branch
+    rec.write(str(tmp_path), rec.new_record("private scan", "ALC_Prod_WDC06_SZ", check_mode=True, now="2026-11-26T11:00:00Z"))
+    rec.write(str(tmp_path), rec.new_record("private scan", "ALC_Prod_WDC06_SZ", now="2026-11-24T10:00:00Z"))  # too old
+    (tmp_path / "remediation-broken.json").write_text("{")
+    found = rec.unfinished(str(tmp_path), "private scan", "ALC_Prod_WDC06_SZ", since_hours=24, now=now)
+    assert [r["run_id"] for r in found] == [open_run["run_id"]]
