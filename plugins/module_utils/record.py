@@ -97,8 +97,9 @@ def unfinished(directory, branch, subject, since_hours=24.0, now=None):
                 record = json.load(handle)
         except (OSError, ValueError):
             continue
-        if (isinstance(record, dict) and record.get("branch") == branch and record.get("subject") == subject
-                and not record.get("finished") and not record.get("check_mode") and record.get("started", "") >= cutoff):
+        if not isinstance(record, dict) or record.get("finished") or record.get("check_mode"):
+            continue
+        if record.get("branch") == branch and record.get("subject") == subject and record.get("started", "") >= cutoff:
             found.append(record)
     return sorted(found, key=lambda r: r.get("started", ""))
 
