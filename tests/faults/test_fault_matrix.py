@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections
 import json
 import os
+import re
 import signal
 import time
 
@@ -27,11 +28,13 @@ NOTHING_HEALS = {"hung": True, "heals": {"rebootSoft": "hung", "rebootHard": "hu
 
 
 def case(name, fault, faults=(), scenario="default", machine=None, jobs=None, variables=None, env=None, rc=0,
-         says=(), playbook="playbooks/remediate_private_scan.yml", evidence="ALC_Prod_WDC06_private_import", records=True):
-    """``evidence``: the scan every escalation must name; ``records``: whether the playbook keeps remediation records."""
+         says=(), playbook="playbooks/remediate_private_scan.yml", evidence="ALC_Prod_WDC06_private_import", records=True,
+         world=None, logins=None):
+    """``evidence``: the scan every escalation must name; ``records``: whether the playbook keeps remediation records;
+    ``world``: scenario settings laid over the scenario's."""
     return pytest.param(dict(fault=fault, faults=list(faults), scenario=scenario, machine=machine, jobs=jobs,
                              variables=variables or {}, env=env or {}, rc=rc, says=list(says), playbook=playbook,
-                             evidence=evidence, records=records), id=name)
+                             evidence=evidence, records=records, world=world or {}, logins=logins), id=name)
 
 
 PUBLIC = dict(playbook="playbooks/remediate_public_scan.yml", scenario="public_scan", evidence="ALC_FR2_public_import",
@@ -57,7 +60,10 @@ CASES = [
          env={"TSC_ACCESS_KEY": "", "TSC_SECRET_KEY": ""}),
     case("sc-login-refused", "Security Center refuses the login (never retried: accounts lock)", [],
          env={"TSC_ACCESS_KEY": "", "TSC_SECRET_KEY": "", "TSC_PASSWORD": "wrong-password"}, rc=2,
-         says=["Security Center"]),
+         says=["Security Center"], logins=1),
+    case("sc-account-locked", "the Security Center account is locked (error 161): no login attempt repeated", [],
+         env={"TSC_ACCESS_KEY": "", "TSC_SECRET_KEY": ""}, rc=2, says=["Security Center", "is locked"], logins=1,
+         world={"securitycenter": {"users": [{"username": "sre-automation", "locked": True}]}}),
     case("sc-slow", "Security Center answers in 2.2 s against a 3 s timeout",
          [{"system": "securitycenter", "method": "GET", "times": 4, "action": {"delay": 2.2, "pass_through": True}}],
          env={"TSC_TIMEOUT": "3"}),
@@ -146,11 +152,11 @@ def duplicates(lab):
     return {key: n - 1 for key, n in counts.items() if n > 1}
 
 
-def derived_scenario(tmp_path, scenario, machine=None, jobs=None):
+def derived_scenario(tmp_path, scenario, machine=None, jobs=None, world=None):
     """The scenario with one machine's or Jenkins job's behaviour changed, as a file (or the scenario itself)."""
-    if not machine and not jobs:
+    if not machine and not jobs and not world:
         return scenario
-    derived = {"extends": scenario}
+    derived = dict(world or {}, extends=scenario)
     if machine:
         derived["classic"] = {"machines": {"prod-wdc06-infra-nessus-01": machine}}
     if jobs:
@@ -181,7 +187,7 @@ def check_run(lab, output, records_dir, evidence="ALC_Prod_WDC06_private_import"
 
 @pytest.mark.parametrize("spec", CASES)
 def test_fault(spec, lab_factory, tmp_path, request, matrix_row):
-    lab = lab_factory(derived_scenario(tmp_path, spec["scenario"], spec["machine"], spec["jobs"]), speed=SPEED)
+    lab = lab_factory(derived_scenario(tmp_path, spec["scenario"], spec["machine"], spec["jobs"], spec["world"]), speed=SPEED)
     for fault in spec["faults"]:
         lab.admin("faults", fault)
     variables = dict(FAST, zone=ZONE, remediation_record_dir=str(tmp_path / "records"),
@@ -197,6 +203,11 @@ def test_fault(spec, lab_factory, tmp_path, request, matrix_row):
         assert text in output, (text, output[-3000:])
     records = check_run(lab, output, tmp_path / "records", spec["evidence"], spec["records"])
     assert all(r["finished"] and r["outcome"] for r in records), records[-1]
+    if records and proc.returncode != 0:  # the record ends naming the step that stopped, or what was escalated
+        assert re.match(r'^(Stopped: the run stopped at ".+": .+|.*[Ee]scalated to SOS: .+)', records[-1]["outcome"]), \
+            records[-1]["outcome"]
+    if spec["logins"] is not None:  # a refused login is never tried again: Security Center locks accounts
+        assert lab.calls("securitycenter").count("POST /rest/token") == spec["logins"]
     if not spec["records"]:  # the compliance check: its report is written whatever happened
         assert list((tmp_path / "records" / "report").glob("scan_compliance.*")) or spec["rc"], "no report"
 
