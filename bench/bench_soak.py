@@ -2,9 +2,9 @@
 
 The lab runs as users run it (``python -m lab up``, a background process); every request to any of its systems
 has a 1% chance of a 503 (a seeded generator: the same requests fail on every soak). Each run is the whole job -
-``ansible-playbook playbooks/scan_compliance.yml`` with its report, JUnit file and PagerDuty alert. The PagerDuty
-alert is an event with a dedup key, which the collection retries; the GitHub issue is not part of the soak, since
-a POST that creates an issue is never retried (a lost answer could mean a second issue).
+``ansible-playbook playbooks/scan_compliance.yml`` with its report, JUnit file, GitHub issue (opened by the first
+run, commented on by the others) and PagerDuty alert. The PagerDuty event carries a dedup key and is retried; a
+GitHub POST whose answer is lost is looked up before it is sent again. Any duplicate issue fails the soak.
 Prints: runs, failures (target 0), requests, 5xx injected, and the lab process's open files and threads after the
 first run and after the last (target: no growth), and whether anything is left running after ``lab down``.
 """
@@ -72,7 +72,7 @@ def main():
             proc = subprocess.run(
                 [os.path.join(BIN, "ansible-playbook"), "playbooks/scan_compliance.yml",
                  "-e", json.dumps({"scan_compliance_report_dir": os.path.join(work, "reports"),
-                                   "scan_compliance_pagerduty": True})],
+                                   "scan_compliance_pagerduty": True, "scan_compliance_github_issue": True})],
                 cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
             seconds.append(time.perf_counter() - started)
             if proc.returncode != 0:
@@ -82,6 +82,8 @@ def main():
                 seen[run] = usage(pid)
         with open(settings["LAB_REQUEST_LOG"], encoding="utf-8") as handle:
             logged = [json.loads(line) for line in handle if line.strip()]
+        issues = sum(1 for entry in logged if entry["method"] == "POST" and entry["path"].endswith("/issues")
+                     and entry["status"] == 201)
     finally:
         lab("down", "--dir", lab_dir)
     deadline = time.time() + 10
@@ -93,6 +95,7 @@ def main():
     injected = sum(1 for entry in logged if entry["fault"])
     figures = {
         "runs": RUNS, "failures": len(failures), "requests": len(logged), "injected_5xx": injected,
+        "issues_opened": issues,
         "run_seconds_median": round(statistics.median(seconds), 2),
         "lab_open_files_after_first_run": seen[1][0], "lab_open_files_after_last_run": seen[RUNS][0],
         "lab_threads_after_first_run": seen[1][1], "lab_threads_after_last_run": seen[RUNS][1],
@@ -105,7 +108,7 @@ def main():
     grew = seen[RUNS][0] > seen[1][0] or seen[RUNS][1] > seen[1][1]
     print("failures %d, 5xx injected %d of %d requests, lab open files %d -> %d, threads %d -> %d, left running: %s"
           % (len(failures), injected, len(logged), seen[1][0], seen[RUNS][0], seen[1][1], seen[RUNS][1], left))
-    if failures or grew or left or not injected:
+    if failures or grew or left or not injected or issues != 1:
         raise SystemExit("soak: FAILED")
     print("soak: OK")
 

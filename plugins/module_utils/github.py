@@ -3,8 +3,11 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """A small client for GitHub (Enterprise) issues through the REST API v3.
 
-Reads are retried by the transport; creating an issue or a comment never is (GitHub does not
-de-duplicate them), so a failure there is reported rather than risking a duplicate.
+Reads are retried by the transport; creating an issue or a comment is never retried blind (GitHub does
+not de-duplicate them). When the answer to such a POST is lost - a 5xx, a timeout, a dropped connection -
+the client reads again what it meant to create (the open issue with that title, the issue's comments with
+that body): found, it was created and is returned; not found, the POST is sent once more, and a second
+failure is reported.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import re
 
 from ansible.module_utils.basic import env_fallback
 
-from .transport import ApiClient, ApiError, AuthError, HttpClient, NotFoundError, decode_json
+from .transport import ApiClient, ApiError, AuthError, HttpClient, NotFoundError, TransportError, decode_json
 
 SYSTEM = "GitHub"
 
@@ -79,12 +82,37 @@ class GitHubClient(ApiClient):
                 break
         return None
 
+    def _create(self, path, body, find):
+        """POST ``body``; when the answer is lost, ``find()`` what the POST may have created before sending it again.
+        Returns (the created object, whether an answer was lost)."""
+        try:
+            return self._call("POST", path, (201,), body=body)[0], False
+        except ApiError as exc:
+            if not answer_lost(exc):
+                raise
+            found = find()
+            if found is not None:
+                return found, True
+            return self._call("POST", path, (201,), body=body)[0], True
+
     def create_issue(self, title, body, labels=()):
-        issue, _response = self._call("POST", "repos/%s/issues" % self.repository, (201,),
-                                      body={"title": title, "body": body, "labels": list(labels)})
-        return issue
+        """(issue, answer_lost)."""
+        return self._create("repos/%s/issues" % self.repository, {"title": title, "body": body, "labels": list(labels)},
+                            lambda: self.find_open_issue(title, labels))
+
+    def list_comments(self, number):
+        comments, _response = self._call("GET", "repos/%s/issues/%d/comments" % (self.repository, number), (200,),
+                                         params={"per_page": 100})
+        return comments or []
 
     def add_comment(self, number, body):
-        comment, _response = self._call("POST", "repos/%s/issues/%d/comments" % (self.repository, number), (201,),
-                                        body={"body": body})
-        return comment
+        """(comment, answer_lost)."""
+        return self._create("repos/%s/issues/%d/comments" % (self.repository, number), {"body": body},
+                            lambda: next((c for c in reversed(self.list_comments(number)) if c.get("body") == body), None))
+
+
+def answer_lost(exc):
+    """Whether a failed POST may have been carried out: no answer (timeout, dropped connection) or a server error."""
+    if isinstance(exc, TransportError):
+        return "TLS verification failed" not in str(exc) and "cannot connect" not in str(exc)
+    return exc.status is not None and exc.status >= 500

@@ -14,6 +14,9 @@ description:
     O(comment) to it; otherwise opens a new issue with O(body) and O(labels). A re-run for the same title
     therefore never opens a duplicate.
   - The title is the key; put what makes an issue unique (for the compliance alert, the day) in it.
+  - Creating an issue or a comment is never retried blind. When the answer is lost (a 5xx, a timeout), the module
+    reads the open issues (or the issue's comments) again and takes what it finds with that title (or body); only
+    when there is none does it send the request once more (RV(answer_lost)).
 author:
   - Conductors SRE (@conductors)
 options:
@@ -82,6 +85,10 @@ comment:
   description: The comment added (C(id), C(html_url)).
   returned: when RV(action=commented)
   type: dict
+answer_lost:
+  description: The answer to the POST was lost; the issue or comment was found, or sent once more.
+  returned: when RV(action=created) or RV(action=commented)
+  type: bool
 retries:
   description: Requests the transport retried; empty when none.
   returned: always
@@ -123,13 +130,14 @@ def main():
         if existing is None:
             if module.check_mode:
                 return {"changed": True, "action": "would_create", "issue": None}
-            return {"changed": True, "action": "created", "issue": brief(client.create_issue(p["title"], p["body"], p["labels"]))}
+            issue, lost = client.create_issue(p["title"], p["body"], p["labels"])
+            return {"changed": True, "action": "created", "issue": brief(issue), "answer_lost": lost}
         if not p["comment_on_existing"]:
             return {"changed": False, "action": "unchanged", "issue": brief(existing)}
         if module.check_mode:
             return {"changed": True, "action": "would_comment", "issue": brief(existing)}
-        comment = client.add_comment(existing["number"], p["comment"] or p["body"])
-        return {"changed": True, "action": "commented", "issue": brief(existing),
+        comment, lost = client.add_comment(existing["number"], p["comment"] or p["body"])
+        return {"changed": True, "action": "commented", "issue": brief(existing), "answer_lost": lost,
                 "comment": {"id": comment.get("id"), "html_url": comment.get("html_url")}}
 
     run_client(module, GitHubClient.from_module, action)

@@ -128,9 +128,12 @@ CASES = [
          says=["Security Center", "undergoing maintenance"], **COMPLIANCE),
     case("compliance-pagerduty-503-then-back", "compliance check: PagerDuty 503 twice, then accepts the alert",
          [{"system": "pagerduty", "path": "^/v2/enqueue$", "times": 2, "action": {"status": 503}}], **COMPLIANCE),
-    case("compliance-github-502", "compliance check: GitHub 502 when the day's issue is opened",
+    case("compliance-github-502", "compliance check: GitHub 502 for good when the day's issue is opened",
          [{"system": "github", "method": "POST", "action": {"status": 502, "json": {"message": "Server Error"}}}],
          rc=2, says=["GitHub"], **COMPLIANCE),
+    case("compliance-github-502-once", "compliance check: GitHub 502 once: no issue found, sent once more",
+         [{"system": "github", "method": "POST", "times": 1, "action": {"status": 502, "json": {"message": "Server Error"}}}],
+         says=["answer_lost: true"], **COMPLIANCE),
 ]
 
 

@@ -23,6 +23,35 @@ def test_issue_created_then_commented_never_duplicated(lab_env, run_module):
     assert len(issues) == 1 and issues[1]["_comments"][0]["body"] == "again"
 
 
+def test_issue_whose_answer_was_lost_is_found_not_opened_again(lab_env, run_module):
+    lab_env.admin("faults", {"system": "github", "method": "POST", "times": 1,
+                             "action": {"pass_through": True, "delay_after": 3}})
+    result = run_module(github_issue, dict(ISSUE, timeout=1.5))
+    assert (result["action"], result["answer_lost"], result["issue"]["number"]) == ("created", True, 1)
+    assert len(lab_env.world.github.repositories["alchemy-conductors/team"]["issues"]) == 1
+    assert [c.split()[0] for c in lab_env.calls("github")] == ["GET", "POST", "GET"]  # looked again, no second POST
+
+
+def test_issue_refused_by_a_502_is_sent_once_more_and_a_second_failure_stops(lab_env, run_module):
+    lab_env.admin("faults", {"system": "github", "method": "POST", "times": 1, "action": {"status": 502}})
+    result = run_module(github_issue, ISSUE)
+    assert (result["action"], result["answer_lost"]) == ("created", True)
+    assert [c.split()[0] for c in lab_env.calls("github")] == ["GET", "POST", "GET", "POST"]
+    lab_env.admin("faults", {"system": "github", "method": "POST", "action": {"status": 502}})
+    failed = run_module(github_issue, dict(ISSUE, title="another day"), fails=True)
+    assert failed["error"]["status"] == 502
+    assert len(lab_env.world.github.repositories["alchemy-conductors/team"]["issues"]) == 1
+
+
+def test_comment_whose_answer_was_lost_is_found_not_added_again(lab_env, run_module):
+    run_module(github_issue, ISSUE)
+    lab_env.admin("faults", {"system": "github", "method": "POST", "times": 1,
+                             "action": {"pass_through": True, "delay_after": 3}})
+    result = run_module(github_issue, dict(ISSUE, comment="again", timeout=1.5))
+    assert (result["action"], result["answer_lost"]) == ("commented", True)
+    assert [c["body"] for c in lab_env.world.github.repositories["alchemy-conductors/team"]["issues"][1]["_comments"]] == ["again"]
+
+
 def test_issue_check_mode_changes_nothing(lab_env, run_module):
     assert run_module(github_issue, ISSUE, check_mode=True)["action"] == "would_create"
     run_module(github_issue, ISSUE)
