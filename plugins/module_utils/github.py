@@ -114,5 +114,5 @@ class GitHubClient(ApiClient):
 def answer_lost(exc):
     """Whether a failed POST may have been carried out: no answer (timeout, dropped connection) or a server error."""
     if isinstance(exc, TransportError):
-        return "TLS verification failed" not in str(exc) and "cannot connect" not in str(exc)
+        return exc.may_have_arrived
     return exc.status is not None and exc.status >= 500

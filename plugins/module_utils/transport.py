@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 try:
     import requests
     from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import NewConnectionError
     from urllib3.util.retry import Retry
 
     HAS_REQUESTS = True
@@ -75,7 +76,15 @@ class ApiError(Exception):
 
 
 class TransportError(ApiError):
-    """No usable HTTP answer: DNS, connection refused, TLS failure, timeout."""
+    """No usable HTTP answer: DNS, connection refused, TLS failure, timeout.
+
+    ``may_have_arrived``: whether the server may have received the request all the same (an answer that did not
+    come in time, a connection dropped after sending) - not for a TLS failure or a connection never made.
+    """
+
+    def __init__(self, *args, may_have_arrived=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.may_have_arrived = may_have_arrived
 
 
 class AuthError(ApiError):
@@ -210,15 +219,18 @@ class HttpClient:
             )
         except requests.exceptions.SSLError as exc:
             raise TransportError(
-                "TLS verification failed: %s" % _short_reason(exc), self.system, method, path,
+                "TLS verification failed: %s" % _short_reason(exc), self.system, method, path, may_have_arrived=False,
                 hint="give the CA bundle of this endpoint (ca_path) rather than turning validate_certs off",
             )
         except requests.exceptions.Timeout as exc:
-            raise TransportError("no answer within %ss: %s" % (self.timeout, _short_reason(exc)), self.system, method, path)
+            raise TransportError("no answer within %ss: %s" % (self.timeout, _short_reason(exc)), self.system, method, path,
+                                 may_have_arrived=not isinstance(exc, requests.exceptions.ConnectTimeout))
         except requests.exceptions.RetryError as exc:
             raise TransportError("gave up after retries: %s" % _short_reason(exc), self.system, method, path)
         except requests.exceptions.ConnectionError as exc:
-            raise TransportError("cannot connect: %s" % _short_reason(exc), self.system, method, path)
+            reason = getattr(exc.args[0], "reason", exc.args[0]) if exc.args else None
+            raise TransportError("cannot connect: %s" % _short_reason(exc), self.system, method, path,
+                                 may_have_arrived=not isinstance(reason, NewConnectionError))
         except requests.exceptions.RequestException as exc:
             raise TransportError("request failed: %s" % _short_reason(exc), self.system, method, path)
         self._record_retries(method, path, response)
