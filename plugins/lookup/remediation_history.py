@@ -48,14 +48,17 @@ _raw:
 """
 
 import datetime
-import glob
-import json
-import os
 
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils import record as rec
+
 display = Display()
+
+
+def skipping(path, exc):
+    display.warning("remediation_history: skipping %s: %s" % (path, exc))
 
 
 class LookupModule(LookupBase):
@@ -71,13 +74,7 @@ class LookupModule(LookupBase):
         for term in terms:  # lookup('...', ['a', 'b']) and lookup('...', 'a', 'b') alike
             wanted.update(str(t) for t in (term if isinstance(term, (list, tuple)) else [term]))
         found = []
-        for path in sorted(glob.glob(os.path.join(directory, "remediation-*.json"))):
-            try:
-                with open(path, encoding="utf-8") as handle:
-                    record = json.load(handle)
-            except (OSError, ValueError) as exc:
-                display.warning("remediation_history: skipping %s: %s" % (path, exc))
-                continue
+        for path, record in rec.load_all(directory, on_error=skipping):
             for entry in record.get("entries") or []:
                 details = entry.get("details") or {}
                 if details.get("scanner") in wanted and details.get("event") and (cutoff is None or entry.get("at", "") >= cutoff):

@@ -85,18 +85,27 @@ def write(directory, record):
     return json_path, md_path
 
 
+def load_all(directory, on_error=None):
+    """Each record of ``directory`` as (path, record), in file-name order; ``on_error(path, exc)`` hears of a file
+    that cannot be read, which is skipped."""
+    for path in sorted(glob.glob(os.path.join(directory, "remediation-*.json"))):
+        try:
+            with open(path, encoding="utf-8") as handle:
+                record = json.load(handle)
+        except (OSError, ValueError) as exc:
+            if on_error is not None:
+                on_error(path, exc)
+            continue
+        yield path, record
+
+
 def unfinished(directory, branch, subject, since_hours=24.0, now=None):
     """Records of the same branch and subject, not in check mode, started in the last ``since_hours`` and never
     closed: runs that were interrupted (or are still running elsewhere). Oldest first; unreadable files are skipped."""
     now = now or datetime.datetime.now(datetime.timezone.utc)
     cutoff = (now - datetime.timedelta(hours=since_hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
     found = []
-    for path in sorted(glob.glob(os.path.join(directory, "remediation-*.json"))):
-        try:
-            with open(path, encoding="utf-8") as handle:
-                record = json.load(handle)
-        except (OSError, ValueError):
-            continue
+    for dummy, record in load_all(directory):
         if not isinstance(record, dict) or record.get("finished") or record.get("check_mode"):
             continue
         if record.get("branch") == branch and record.get("subject") == subject and record.get("started", "") >= cutoff:
