@@ -71,5 +71,8 @@ class ActionModule(ActionBase):
             rec.write(directory, record)
         except OSError as exc:
             raise AnsibleActionFail("cannot write the remediation record in %s: %s" % (directory, exc)) from exc
-        result.update(changed=False, record=record, ansible_facts={"remediation_record_data": record})
+        facts = {"remediation_record_data": record}
+        if event == "start":  # what the unfinished runs recorded, for the roles that continue them
+            facts["remediation_record_continued"] = earlier if not record["check_mode"] else []
+        result.update(changed=False, record=record, ansible_facts=facts)
         return result

@@ -19,7 +19,9 @@ description:
     file the previous item wrote.
   - O(event=start) looks for records of the same branch and subject, started in the last 24 hours, that were never
     closed (a killed job, a lost control node). The new record names them in C(continues) and in a C(found) entry
-    with their last entry, so that the records of an interrupted run and of the run that continued it read as one.
+    with their last entry, so that the records of an interrupted run and of the run that continued it read as one;
+    the unfinished records themselves are set as the fact C(remediation_record_continued) for the roles that
+    continue them.
   - This is an action plugin - it runs on the controller, where the records are kept - with no module to transfer.
 author:
   - Conductors SRE (@conductors)
