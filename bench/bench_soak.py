@@ -27,6 +27,9 @@ ROOT = os.path.dirname(HERE)
 RUNS = int(os.environ.get("SOAK_RUNS", 50))
 RATE = float(os.environ.get("SOAK_5XX_RATE", 0.01))
 BIN = os.path.dirname(sys.executable)
+sys.path.insert(0, ROOT)
+
+from lab.__main__ import alive  # noqa: E402  the check `lab down` itself makes
 
 
 def lab(*args):
@@ -38,15 +41,6 @@ def usage(pid):
     with open("/proc/%d/status" % pid, encoding="utf-8") as handle:
         threads = int(next(line.split()[1] for line in handle if line.startswith("Threads:")))
     return len(os.listdir("/proc/%d/fd" % pid)), threads
-
-
-def alive(pid):
-    try:
-        os.kill(pid, 0)
-    except OSError:
-        return False
-    with open("/proc/%d/stat" % pid, encoding="utf-8") as handle:
-        return handle.read().split()[2] != "Z"
 
 
 def main():

@@ -21,7 +21,7 @@ def _state(lab_dir):
         return None
 
 
-def _alive(pid):
+def alive(pid):
     try:
         os.kill(pid, 0)
     except OSError:
@@ -40,10 +40,10 @@ def down(lab_dir, quiet=False):
             print("no lab running in %s" % lab_dir)
         return 0
     pid = int(state["pid"])
-    if _alive(pid):
+    if alive(pid):
         os.kill(pid, signal.SIGTERM)
         for _attempt in range(100):
-            if not _alive(pid):
+            if not alive(pid):
                 break
             time.sleep(0.05)
         else:
@@ -119,7 +119,7 @@ def main(argv=None):
     if args.command == "down":
         return down(os.path.abspath(args.dir))
     state = _state(os.path.abspath(args.dir))
-    print(json.dumps(state) if state and _alive(int(state["pid"])) else "no lab running")
+    print(json.dumps(state) if state and alive(int(state["pid"])) else "no lab running")
     return 0
 
 

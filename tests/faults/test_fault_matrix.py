@@ -177,10 +177,7 @@ def check_run(lab, output, records_dir, evidence="ALC_Prod_WDC06_private_import"
     records = [json.loads(p.read_text()) for p in sorted(records_dir.glob("remediation-*.json"))]
     assert bool(records) == kept, "records: %d" % len(records)
     # at -vvv, no secret the lab handed out is in the output, the records or the lab's request log
-    written = output + "".join(p.read_text() for p in records_dir.glob("*") if p.is_file())
-    with open(lab.settings["LAB_REQUEST_LOG"], encoding="utf-8") as handle:
-        written += handle.read()
-    leaked = [secret for secret in lab.secrets() if secret and secret in written]
+    leaked = lab.leaked(output, *(p.read_text() for p in records_dir.glob("*") if p.is_file()))
     assert leaked == [], "%d secret value(s) leaked" % len(leaked)
     escalations = [t for t in lab.world.servicenow.records("sc_request") if t["short_description"].startswith("Nessus scans")]
     for ticket in escalations:  # what is escalated carries the evidence: the scans and what automation tried
