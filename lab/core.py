@@ -152,6 +152,39 @@ def json_response(payload, status=200, headers=None, content_type="application/j
     return Response(json.dumps(payload), status=status, headers=headers, content_type=content_type)
 
 
+class ContractViolation(Exception):
+    """A request the real system would refuse: the stand-in raises it with the vendor's own error answer.
+
+    ``LabApp`` answers with ``response`` and counts the request as a contract violation (``violations.jsonl`` in
+    the lab directory, ``violation`` in the request log), so a test fails on any request its run made that the
+    vendor's contract does not allow. ``rule`` says which contract refused it (for the message and the log).
+    """
+
+    def __init__(self, response, rule):
+        super().__init__(rule)
+        self.response = response
+        self.rule = rule
+
+
+class Violations:
+    """Requests the vendors' contracts refuse and answers that do not fit them: one JSON line each."""
+
+    def __init__(self, path):
+        self.path = path
+        self._lock = threading.Lock()
+        open(path, "a", encoding="utf-8").close()  # pylint: disable=consider-using-with
+
+    def add(self, system, method, path, side, rule):
+        line = json.dumps({"system": system, "method": method, "path": path, "side": side, "rule": rule},
+                          sort_keys=True)
+        with self._lock, open(self.path, "a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+
+    def read(self):
+        with self._lock, open(self.path, encoding="utf-8") as handle:
+            return [json.loads(line) for line in handle if line.strip()]
+
+
 class LabApp:
     """WSGI wrapper: faults first, then the stand-in; every request recorded."""
 
@@ -174,12 +207,24 @@ class LabApp:
                 time.sleep(float(action["delay"]))
             if not action.get("pass_through"):
                 response = self.fault_response(action)
+        violation = None
         if response is None:
             try:
                 response = self.handler(request)
+            except ContractViolation as exc:
+                response, violation = exc.response, exc.rule
+                self.world.violations.add(self.system, request.method, request.path, "request", violation)
             except HTTPException as exc:
                 response = json_response(self.error_body(exc.code, exc.description), status=exc.code)
-        self.world.recorder.record({
+            # The stand-in's own answer must fit the vendor's response schema: a lab that drifts is caught here.
+            check = getattr(self.handler, "check_answer", None)
+            if check is not None and violation is None:
+                for problem in check(request, response) or ():
+                    self.world.violations.add(self.system, request.method, request.path, "answer", problem)
+        entry = {}
+        if violation is not None:
+            entry["violation"] = violation
+        self.world.recorder.record(dict(entry, **{
             "system": self.system,
             "method": request.method,
             "path": request.path,
@@ -190,7 +235,7 @@ class LabApp:
             "ms": round((time.monotonic() - started) * 1000, 1),
             "t": round(time.time(), 3),
             "sim": round(self.world.clock.now(), 1),
-        })
+        }))
         if rule is not None and (rule.spec.get("action") or {}).get("delay_after"):
             # the request was served and recorded, but its answer comes too late: a lost response
             time.sleep(float(rule.spec["action"]["delay_after"]))

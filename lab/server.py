@@ -157,6 +157,7 @@ class Lab:
             "LAB_DIR": self.lab_dir,
             "LAB_SCENARIO": self.world.spec.get("name", ""),
             "LAB_REQUEST_LOG": self.world.recorder.path,
+            "LAB_VIOLATIONS_LOG": self.world.violations.path,
             "LAB_ADMIN_URL": self.url("securitycenter") + "/_lab",
             "LAB_SSH": "1" if self.hosts is not None else "",
         }

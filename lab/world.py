@@ -16,7 +16,7 @@ import re
 
 from .classic import Classic
 from .jenkins import Jenkins
-from .core import Clock, Faults, Recorder, json_response
+from .core import Clock, Faults, Recorder, Violations, json_response
 from .github import GitHub
 from .pagerduty import PagerDuty
 from .securitycenter import SecurityCenter
@@ -107,6 +107,7 @@ class World:
         self.clock = Clock(clock.get("start"), clock.get("speed", 60))
         self.faults = Faults(spec.get("faults"))
         self.recorder = Recorder(os.path.join(lab_dir, "requests.jsonl"))
+        self.violations = Violations(os.path.join(lab_dir, "violations.jsonl"))
         self.secrets = Secrets()
         self.lock = threading.Lock()
         # Each lab's scanners live in their own loopback /24, so several labs can run side by side.

@@ -78,6 +78,11 @@ def lab_factory(tmp_path):
                 continue
     leaked = sum(len(run.leaked(*written)) for run in started)
     assert leaked == 0, "%d secret value(s) the lab handed out were printed or written" % leaked
+    # Every request the run made must be one the real systems accept, and every answer the lab gave must fit the
+    # vendors' contracts (a test that sends a refused request on purpose takes its violations with take_violations()).
+    violations = [v for run in started for v in run.violations()]
+    assert not violations, "%d contract violation(s):\n%s" % (
+        len(violations), "\n".join("%(system)s %(method)s %(path)s (%(side)s): %(rule)s" % v for v in violations[:20]))
 
 
 @pytest.fixture

@@ -24,6 +24,18 @@ class LabRun:
         self.world = self.lab.world
         self.sc = self.lab.world.sc
         self.outputs = []  # what every playbook run printed, searched for secrets when the test ends
+        self._violations_taken = 0
+
+    def violations(self):
+        """The contract violations the lab counted (requests the vendors refuse, answers that do not fit), in order."""
+        return self.world.violations.read()[self._violations_taken:]
+
+    def take_violations(self):
+        """The violations so far, taken: a test that sends a refused request on purpose asserts on them here;
+        the ones not taken fail the test when it ends."""
+        seen = self.world.violations.read()
+        taken, self._violations_taken = seen[self._violations_taken:], len(seen)
+        return taken
 
     def stop(self):
         self.lab.stop()

@@ -217,6 +217,20 @@ class SecurityCenterClient(ApiClient):
     def system(self):
         return normalize(self.get("system"))
 
+    def now(self):
+        """Security Center's clock (epoch seconds): the one "now" for judging its data.
+
+        Every answer's envelope carries the server's ``timestamp``; before the first answer, the cheapest request
+        (``GET /rest/system``) asks for it. The controller's clock is never used: it may be days apart from the
+        server's, and results, schedules and windows are all in the server's time.
+        """
+        if self.server_time is None:
+            self.system()
+        if self.server_time is None:
+            raise UnexpectedResponseError("%s answered without a timestamp; cannot tell its time" % SYSTEM,
+                                          system=SYSTEM, method="GET", path="/rest/system")
+        return self.server_time
+
     def current_user(self):
         return normalize(self.get("currentUser", {"fields": "id,username,firstname,lastname,role"}))
 

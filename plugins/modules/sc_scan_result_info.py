@@ -31,7 +31,8 @@ options:
     type: int
   end_time:
     description:
-      - End of the window, as an epoch in seconds. Defaults to now.
+      - End of the window, as an epoch in seconds. Defaults to Security Center's clock (the envelope's
+        C(timestamp)), never the controller's: the two may be days apart.
     type: int
   window_hours:
     description:
@@ -154,7 +155,6 @@ retries:
   elements: dict
 """
 
-import time
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -205,7 +205,7 @@ def main():
         if p["id"] is not None:
             result = with_summary(client.get_scan_result(p["id"]))
             return {"scan_result": result, "scan_results": [result]}
-        end = p["end_time"] if p["end_time"] is not None else int(time.time())
+        end = p["end_time"] if p["end_time"] is not None else int(client.now())
         start = p["start_time"] if p["start_time"] is not None else end - p["window_hours"] * 3600
         if start >= end:
             raise ValueError("start_time (%d) must be before end_time (%d)" % (start, end))

@@ -72,6 +72,17 @@ def test_scan_result_info_window_one_request(lab_env, run_module):
     assert call["path"] == "/rest/scanResult" and int(call["query"]["startTime"]) == now - 86400
 
 
+def test_scan_result_info_window_ends_on_security_centers_clock(lab_env, run_module):
+    """Without end_time the window ends at Security Center's time (days apart from the controller's in the lab)."""
+    result = run_module(sc_scan_result_info, {"window_hours": 48, "scan_name": ["ALC_all_envs_public_import"]})
+    system, listing = lab_env.requests()
+    assert (system["path"], listing["path"]) == ("/rest/system", "/rest/scanResult")
+    end = int(listing["query"]["endTime"])
+    assert abs(end - lab_env.world.clock.now()) < 120  # the lab's clock, not time.time()
+    assert int(listing["query"]["startTime"]) == end - 48 * 3600 == result["window"]["start_time"]
+    assert result["scan_results"], "the lab's day has results in the window"
+
+
 def test_scan_result_info_detail_has_progress(lab_env, run_module):
     rid = max(lab_env.sc.runs)
     result = run_module(sc_scan_result_info, {"id": rid})
