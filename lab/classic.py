@@ -10,6 +10,11 @@ exact, ``_=``, ``*=``; a filter it cannot read is ignored, as the real API does)
 transaction is active is refused (500), and bare metal refuses a second remote-management command
 within 20 minutes of a reboot (500, SoftLayer_Exception_Public).
 
+Every request is held to the SoftLayer contract (``shared/data/contracts/softlayer.json``, see below): unknown
+methods, too many parameters and object masks naming properties their type does not define are refused with the
+real API's errors and counted as contract violations; answers carry what the mask asks for (local properties
+only without one), as the real API's do.
+
 Each scanner is a machine whose state moves in simulated time: a reboot takes it down, then it boots,
 then it is up; whether nessusd comes back is the scenario's choice, per command.
 """
@@ -18,13 +23,15 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import re
 import secrets
 import threading
 from datetime import datetime, timezone
 
 from werkzeug.wrappers import Response
 
-from .core import json_response
+from .core import ContractViolation, json_response
 
 RELOAD_STEPS = {"guest": ("CLOUD_RECLAIM_PREP", "CLOUD_PROVISION_SETUP", "CLOUD_CONFIGURE_OS", "CLOUD_POST_PROVISION"),
                 "hardware": ("OS_RELOAD_PREP", "INSTALL_OS", "CONFIGURE_OS", "POST_PROVISION")}
@@ -32,6 +39,225 @@ DEFAULT_HOOKS = [{"id": 1200, "name": "alc-nessus-bootstrap", "uri": "https://bo
                   "createDate": "2024-06-03T09:12:44-06:00", "typeId": 1}]
 POWER_METHODS = ("rebootSoft", "rebootHard", "rebootDefault", "powerCycle", "powerOff", "powerOffSoft", "powerOn")
 HARDWARE_SPACING = 20 * 60
+
+
+# -- the SoftLayer contract ---------------------------------------------------------------------------
+#
+# ``shared/data/contracts/softlayer.json`` (beside the checkout, read-only) holds what softlayer-go's generated
+# datatypes and services say: every property of the types the collection touches, and each method's parameters and
+# return type. Every request is held to it, always:
+#
+# * an unknown method: HTTP 500 ``{"error": "Function (\"X\") is not a valid method for this service.",
+#   "code": "SoftLayer_Exception_Public"}`` - the REST example of SLDN's "Exception Handling in the SoftLayer API"
+#   (sldn.softlayer.com/article/exception-handling-softlayer-api). A name that is not a method is tried again with
+#   ``get`` before it, as the REST layer does (``.../PowerState.json`` is ``getPowerState``; SLDN blog "More
+#   SoftLayer REST API examples"). The contract lists the methods the collection calls or may call: the lab serves
+#   no other, so any other is refused the same way.
+# * more parameters than the method declares: HTTP 500, ``SoftLayer_Exception_Public``. The exact wording of the
+#   real refusal is not recorded anywhere we could find (SLDN's exception article, softlayer-python's issues and
+#   sources); the message below is the lab's. Fewer are accepted: SoftLayer's parameters are optional
+#   (``reloadOperatingSystem`` without a token asks for one, as documented).
+# * an object mask naming a property its type does not define: HTTP 500 ``{"error": "Property 'NAME' not valid for
+#   'TYPE'.", "code": "SoftLayer_Exception_WebService_ObjectMask"}`` - as reported in softlayer/softlayer-python#1088
+#   (``powerState`` on ``SoftLayer_Hardware_Server``), #1525 (``SoftLayerAPIError(500): Property 'dal13' not valid
+#   for 'SoftLayer_Hardware'.``) and audiolize/vagrant-softlayer#62 (SoftLayer support's answer). A mask the parser
+#   cannot read: HTTP 500 ``SoftLayer_Exception_Common_Parser`` "Error on line 1 at column N: Expected PROPERTY, got
+#   'X'" (softlayer/softlayer-python#345).
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CONTRACT_PATH = os.path.join(os.path.dirname(REPO_ROOT), "shared", "data", "contracts", "softlayer.json")
+_CONTRACTS = {}
+
+
+def load_contract(path=CONTRACT_PATH):
+    """The SoftLayer contract (read once); the lab does not start without it."""
+    if path not in _CONTRACTS:
+        if not os.path.isfile(path):
+            raise RuntimeError("the SoftLayer contract is missing: %s (the lab holds every classic request to it; "
+                               "copy shared/ beside the checkout)" % path)
+        with open(path, encoding="utf-8") as handle:
+            _CONTRACTS[path] = json.load(handle)
+    return _CONTRACTS[path]
+
+
+class MaskSyntaxError(ValueError):
+    """A mask the real API's parser refuses (``SoftLayer_Exception_Common_Parser``)."""
+
+
+_MASK_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_MASK_KEYWORD = re.compile(r"(mask|filteredMask)(?=\s*[\[(.])")
+
+
+class _MaskParser:
+    """Recursive descent over one object mask; whitespace is ignored, as the real parser does."""
+
+    def __init__(self, text):
+        self.text, self.pos = text, 0
+
+    def peek(self):
+        while self.pos < len(self.text) and self.text[self.pos].isspace():
+            self.pos += 1
+        return self.text[self.pos] if self.pos < len(self.text) else ""
+
+    def error(self, wanted):
+        got = self.text[self.pos] if self.pos < len(self.text) else "end of mask"
+        return MaskSyntaxError("Error on line 1 at column %d: Expected %s, got '%s'" % (self.pos + 1, wanted, got))
+
+    def expect(self, char, wanted):
+        if self.peek() != char:
+            raise self.error(wanted)
+        self.pos += 1
+
+    def name(self):
+        self.peek()
+        match = _MASK_NAME.match(self.text, self.pos)
+        if not match:
+            raise self.error("PROPERTY")
+        self.pos = match.end()
+        return match.group()
+
+    def properties(self, separators=","):
+        found = [self.prop()]
+        while self.peek() and self.peek() in separators:
+            self.pos += 1
+            found.append(self.prop())
+        return found
+
+    def prop(self):
+        name = self.name()
+        if self.peek() == ".":
+            self.pos += 1
+            return (name, [self.prop()])
+        if self.peek() == "[":
+            self.pos += 1
+            children = self.properties()
+            self.expect("]", "']'")
+            return (name, children)
+        return (name, [])
+
+    def keyword_mask(self):
+        self.peek()
+        match = _MASK_KEYWORD.match(self.text, self.pos)
+        if not match:
+            raise self.error("'mask'")
+        self.pos = match.end()
+        typed = None
+        if self.peek() == "(":
+            self.pos += 1
+            typed = self.name()
+            self.expect(")", "')'")
+        if self.peek() == ".":
+            self.pos += 1
+            return (typed, [self.prop()])
+        self.expect("[", "'['")
+        props = self.properties() if self.peek() != "]" else []  # mask[]: the whole object, as no mask
+        self.expect("]", "']'")
+        return (typed, props)
+
+    def keyword_masks(self):
+        masks = [self.keyword_mask()]
+        while self.peek() == ",":
+            self.pos += 1
+            masks.append(self.keyword_mask())
+        return masks
+
+    def parse(self):
+        if self.peek() == "[":  # several masks: [mask[...], mask(SoftLayer_T)[...]]
+            self.pos += 1
+            masks = self.keyword_masks()
+            self.expect("]", "']'")
+        elif _MASK_KEYWORD.match(self.text, self.pos):
+            masks = self.keyword_masks()
+        else:  # the plain forms: id,hostname and a.b (and the legacy REST list id;hostname)
+            masks = [(None, self.properties(",;"))]
+        if self.peek():
+            raise self.error("end of mask")
+        return masks
+
+
+def parse_object_mask(text):
+    """``[(type or None, [(property, [children...]), ...]), ...]``: one entry per mask in ``text``.
+
+    Reads ``mask[a,b[c],d.e]``, ``mask(SoftLayer_T)[...]``, several masks (``[mask[...],mask(T)[...]]`` or
+    ``mask[...],mask(T)[...]``), ``mask.a.b`` (``mask.a,mask.b``), ``filteredMask[...]``, ``mask[]`` (the whole
+    object) and the plain ``a,b[c],d.e`` (softlayer-python wraps it in ``mask[...]`` before sending; the legacy REST
+    ``id;hostname`` is read too). Raises MaskSyntaxError on anything else (SLDN "Object Masks").
+    """
+    return _MaskParser(text or "").parse()
+
+
+def _is_subtype(types, sub, base):
+    """``mask(SoftLayer_Hardware_Server)`` on ``SoftLayer_Hardware``: the type or one derived from it."""
+    return sub == base or (sub.startswith(base + "_") and sub in types and base in types
+                           and set(types[base]) <= set(types[sub]))
+
+
+def mask_problem(types, root, masks):
+    """None when every property the parsed ``masks`` name exists on its type; else the real error's message.
+
+    A typed mask is read against its own type. Relational properties are followed into their types; a type the
+    contract does not describe (more than two levels down) cannot be judged and is accepted.
+    """
+    for typed, props in masks:
+        if typed and not _is_subtype(types, typed, root):
+            # the wording of this refusal is the lab's: no real answer to an unrelated typed mask is recorded
+            return "Object mask type '%s' is not valid for '%s'." % (typed, root)
+        problem = _props_problem(types, typed or root, props)
+        if problem:
+            return problem
+    return None
+
+
+def _props_problem(types, typ, props):
+    fields = types.get(typ)
+    if fields is None:
+        return None
+    for name, children in props:
+        field = fields.get(name)
+        if field is None:
+            return "Property '%s' not valid for '%s'." % (name, typ)
+        if children and field.get("relational"):
+            problem = _props_problem(types, field["type"], children)
+            if problem:
+                return problem
+    return None
+
+
+def _merge(props, into=None):
+    """Properties named more than once (``a.b,a.c``, or in a typed mask too) as one tree: name -> children."""
+    into = {} if into is None else into
+    for name, children in props:
+        _merge(children, into.setdefault(name, {}))
+    return into
+
+
+def project(types, typ, value, tree):
+    """What the real API answers for ``value`` of type ``typ`` under a mask tree (None: no mask).
+
+    Without a mask, the local properties only (relational ones must be asked for). A mask adds the relational
+    properties it names; naming a local property "removes any default properties from the returned data" (SLDN
+    "Object Masks" video): then only the local properties it names come back. Types the contract does not
+    describe are answered as they are.
+    """
+    fields = types.get(typ)
+    if fields is None or not isinstance(value, (dict, list)):
+        return value
+    if isinstance(value, list):
+        return [project(types, typ, item, tree) for item in value]
+    tree = tree or {}
+    locals_named = any(name in fields and not fields[name].get("relational") for name in tree)
+    out = {}
+    for key, item in value.items():
+        field = fields.get(key)
+        if field is None:
+            continue  # the lab's own bookkeeping never leaves it
+        if field.get("relational"):
+            if key in tree:
+                out[key] = project(types, field["type"], item, tree[key] or None)
+        elif key in tree or not locals_named:
+            out[key] = item
+    return out
+
 
 
 class Machine:
@@ -129,6 +355,13 @@ class Machine:
             return "loading"
         return "running"
 
+    def loading_progress(self, now):
+        """How far nessusd is in loading its plugins, in percent (0-99), while ``nessusd(now)`` is loading."""
+        since = self._service[1] if self.service_probe is not None else self.up_since(now)
+        if since is None:
+            return 0
+        return max(0, min(99, int((now - since) * 100 / max(self.loading_seconds, 1))))
+
     def reachable(self, now):
         return self.phase(now) == "up" and self.outcome(now) != "hung"
 
@@ -192,6 +425,7 @@ class Classic:
         self.commands = []  # (sim time, service, id, method)
         self.hooks = spec.get("post_provisioning_hooks", DEFAULT_HOOKS)
         self.reload_requests = []  # (sim time, machine id, config) of every executed reload
+        self.contract = load_contract()
 
     def add_machine(self, name, domain, address, spec):
         mid = 60000000 + len(self.machines) + 1
@@ -227,19 +461,63 @@ class Classic:
         method = rest[-1].rsplit(".", 1)[0] if len(rest) > (2 if ident is not None else 1) else "getObject"
         if ident is not None and len(rest) == 2:
             method = "getObject"
+        method, mask = self.held_to_contract(request, service, method)
         if service == "SoftLayer_Account":
-            return self.account(request, method)
-        if service in ("SoftLayer_Virtual_Guest", "SoftLayer_Hardware_Server"):
-            machine = self.machines.get(ident)
-            kind = "guest" if service == "SoftLayer_Virtual_Guest" else "hardware"
-            if machine is None or machine.kind != kind:
-                return self.fail(404, "Unable to find object with id of '%s'." % ident, "SoftLayer_Exception_ObjectNotFound")
-            return self.machine_method(request, service, machine, method)
-        return self.fail(500, 'Function ("%s") is not a valid method for this service.' % method)
+            return self.account(request, method, mask)
+        if service not in ("SoftLayer_Virtual_Guest", "SoftLayer_Hardware_Server"):
+            return self.fail(500, "the lab does not serve %s" % service)
+        machine = self.machines.get(ident)
+        kind = "guest" if service == "SoftLayer_Virtual_Guest" else "hardware"
+        if machine is None or machine.kind != kind:
+            return self.fail(404, "Unable to find object with id of '%s'." % ident, "SoftLayer_Exception_ObjectNotFound")
+        return self.machine_method(request, service, machine, method, mask)
+
+    def refuse(self, message, code, rule):
+        """The real API's refusal (HTTP 500), counted as a contract violation."""
+        raise ContractViolation(self.fail(500, message, code), rule)
+
+    def held_to_contract(self, request, service, method):
+        """``(method, mask tree)`` of a request the contract allows; ContractViolation with the real error otherwise."""
+        methods = self.contract["services"].get(service) or {}
+        if method not in methods and "get%s%s" % (method[:1].upper(), method[1:]) in methods:
+            method = "get%s%s" % (method[:1].upper(), method[1:])  # the REST layer tries get<Name> as well
+        spec = methods.get(method)
+        if spec is None:
+            self.refuse('Function ("%s") is not a valid method for this service.' % method, "SoftLayer_Exception_Public",
+                        "%s::%s is not a method of the contract" % (service, method))
+        body = request.get_json(silent=True) if request.method == "POST" else None  # data sent with GET is ignored
+        parameters = body.get("parameters") if isinstance(body, dict) else None
+        if isinstance(parameters, list) and len(parameters) > len(spec["params"]):
+            self.refuse("%s::%s takes %d parameter(s), %d given." % (service, method, len(spec["params"]), len(parameters)),
+                        "SoftLayer_Exception_Public",
+                        "%s::%s takes %d parameter(s), %d sent" % (service, method, len(spec["params"]), len(parameters)))
+        text = request.args.get("objectMask")
+        if not text:
+            return method, None
+        try:
+            masks = parse_object_mask(text)
+        except MaskSyntaxError as exc:
+            self.refuse(str(exc), "SoftLayer_Exception_Common_Parser", "object mask of %s::%s: %s" % (service, method, exc))
+        types = self.contract["types"]
+        problem = mask_problem(types, spec["returns"], masks)
+        if problem:
+            self.refuse(problem, "SoftLayer_Exception_WebService_ObjectMask",
+                        "object mask of %s::%s (returns %s): %s" % (service, method, spec["returns"], problem))
+        tree = {}
+        for _typed, props in masks:
+            _merge(props, tree)
+        typed = [t for t, _props in masks if t]
+        return method, {"type": typed[-1] if typed else spec["returns"], "tree": tree}
+
+    def answer(self, mask, typ, value, headers=None):
+        """``value`` as the real API returns it under ``mask`` (see ``project``)."""
+        if mask is not None:
+            typ = mask["type"]
+        return json_response(project(self.contract["types"], typ, value, mask["tree"] if mask else None), headers=headers)
 
     # -- account ----------------------------------------------------------------------------------
 
-    def account(self, request, method):
+    def account(self, request, method, mask=None):
         if method in ("getVirtualGuests", "getHardware"):
             root = "virtualGuests" if method == "getVirtualGuests" else "hardware"
             kind = "guest" if method == "getVirtualGuests" else "hardware"
@@ -248,7 +526,9 @@ class Classic:
             except ValueError:
                 spec = {}  # the real API ignores a filter it cannot read
             items = [self.view(m) for m in self.machines.values() if m.kind == kind and self.matches(m, spec)]
-            return json_response(items, headers={"SoftLayer-Total-Items": str(len(items))})
+            # every bare metal machine of the lab is a SoftLayer_Hardware_Server (what a typed mask asks for)
+            typ = "SoftLayer_Virtual_Guest" if kind == "guest" else "SoftLayer_Hardware_Server"
+            return self.answer(mask, typ, items, headers={"SoftLayer-Total-Items": str(len(items))})
         if method == "getPostProvisioningHooks":
             return json_response(self.hooks, headers={"SoftLayer-Total-Items": str(len(self.hooks))})
         return self.fail(500, 'Function ("%s") is not a valid method for this service.' % method)
@@ -298,7 +578,7 @@ class Classic:
             out.update(powerState=machine.power_state_guest(now), status={"keyName": "ACTIVE", "name": "Active"},
                        maxCpu=8, maxMemory=16384)
         else:
-            out.update(hardwareStatus={"id": 5, "status": "ACTIVE"}, bareMetalInstanceFlag=False)
+            out.update(hardwareStatus={"id": 5, "status": "ACTIVE"}, bareMetalInstanceFlag=0)
         transaction = machine.active_transaction(now)
         if transaction:
             status = {"name": transaction["name"], "friendlyName": transaction["name"].title()}
@@ -306,18 +586,18 @@ class Classic:
                                         "elapsedSeconds": transaction.get("elapsed", 42), "transactionStatus": status}
         return out
 
-    def machine_method(self, request, service, machine, method):
+    def machine_method(self, request, service, machine, method, mask=None):
         now = self.clock.now()
         if method == "getObject":
-            return json_response(self.view(machine))
+            return self.answer(mask, service, self.view(machine))
         if method == "getPowerState" and machine.kind == "guest":
             return json_response(machine.power_state_guest(now))
         if method == "getServerPowerState" and machine.kind == "hardware":
             return json_response("off" if machine.phase(now) in ("off", "down") else "on")
         if method == "getActiveTransaction":
             return json_response(self.view(machine).get("activeTransaction") or "")
-        if method in ("reloadOperatingSystem", "verifyReloadOperatingSystem"):
-            return self.reload(request, service, machine, method, now)
+        if method == "reloadOperatingSystem":
+            return self.reload(request, service, machine, now)
         if method in POWER_METHODS and not (machine.kind == "hardware" and method == "powerOffSoft"):
             with self.lock:
                 transaction = machine.active_transaction(now)
@@ -337,7 +617,7 @@ class Classic:
             return json_response(True)
         return self.fail(500, 'Function ("%s") is not a valid method for this service.' % method)
 
-    def reload(self, request, service, machine, method, now):
+    def reload(self, request, service, machine, now):
         """``reloadOperatingSystem`` with its token protocol (FORCE, or a token asked for and confirmed in 10 min)."""
         body = request.get_json(silent=True) if request.method == "POST" else None  # data sent with GET is ignored
         parameters = (body or {}).get("parameters") or []
@@ -345,8 +625,6 @@ class Classic:
             if machine.active_transaction(now):
                 return self.fail(500, "There is currently an outstanding transaction for this server.",
                                  "SoftLayer_Exception_Hardware_Server_ActiveTransactionExists")
-            if method == "verifyReloadOperatingSystem":
-                return json_response(True)
             token = parameters[0] if parameters else None
             config = parameters[1] if len(parameters) > 1 and isinstance(parameters[1], dict) else {}
             if not token:
@@ -382,11 +660,15 @@ class NessusStatus:
         return {"error": message}
 
     def __call__(self, request):
-        state = self.machine.nessusd(self.clock.now())
+        now = self.clock.now()
+        state = self.machine.nessusd(now)
         if state == "stopped":
             return None  # nothing listens: the connection is closed without an answer
         if request.path != "/server/status":
             return Response(json.dumps({"error": "Not Found"}), status=404, content_type="application/json")
         if state == "loading":
-            return json_response({"status": "loading", "progress": 42})
+            # while nessusd loads its plugins Nessus answers 503 with the same body shape (newer versions add
+            # engine_status); clients must read the body on 200 and 503 alike
+            return json_response({"code": 503, "status": "loading", "progress": self.machine.loading_progress(now)},
+                                 status=503)
         return json_response({"status": "ready", "progress": None})

@@ -19,9 +19,21 @@ from .transport import ApiClient, ApiError, AuthError, HttpClient, NotFoundError
 
 SYSTEM = "IBM Cloud classic"
 SERVICES = {"guest": "SoftLayer_Virtual_Guest", "hardware": "SoftLayer_Hardware_Server"}
-MASK = ("mask[id,hostname,domain,fullyQualifiedDomainName,primaryIpAddress,primaryBackendIpAddress,powerState,status,"
-        "hardwareStatus,activeTransaction[id,elapsedSeconds,transactionStatus[name,friendlyName]],provisionDate,"
-        "lastOperatingSystemReload[id,createDate,transactionStatus[name]]]")
+# An object mask may name only properties of the type the call returns: the API refuses any other with HTTP 500
+# (SoftLayer_Exception_WebService_ObjectMask, "Property 'X' not valid for 'TYPE'."). A guest has powerState and status;
+# bare metal has hardwareStatus and no power state in its object (getServerPowerState gives it).
+_IDENTITY = "id,hostname,domain,fullyQualifiedDomainName,primaryIpAddress,primaryBackendIpAddress,provisionDate"
+_TRANSACTIONS = ("activeTransaction[id,elapsedSeconds,transactionStatus[name,friendlyName]],"
+                 "lastOperatingSystemReload[id,createDate,transactionStatus[name]]")
+MASKS = {
+    # SoftLayer_Virtual_Guest::getObject and SoftLayer_Account::getVirtualGuests (SoftLayer_Virtual_Guest)
+    "guest": "mask[%s,powerState,status,%s]" % (_IDENTITY, _TRANSACTIONS),
+    # SoftLayer_Hardware_Server::getObject (SoftLayer_Hardware_Server)
+    "hardware": "mask[%s,hardwareStatus,%s]" % (_IDENTITY, _TRANSACTIONS),
+}
+# SoftLayer_Account::getHardware returns SoftLayer_Hardware, which has no transactions: those belong to
+# SoftLayer_Hardware_Server and need a typed mask (as softlayer-python's HardwareManager.list_hardware sends).
+HARDWARE_LIST_MASK = "[mask[%s,hardwareStatus],mask(SoftLayer_Hardware_Server)[%s]]" % (_IDENTITY, _TRANSACTIONS)
 
 CLASSIC_ARGUMENT_SPEC = dict(
     username=dict(type="str", required=True, fallback=(env_fallback, ["SL_USERNAME"])),
@@ -73,9 +85,10 @@ class ClassicClient(ApiClient):
         kinds = [kind] if kind else ["guest", "hardware"]
         found = []
         for what in kinds:
-            root, method = ("virtualGuests", "getVirtualGuests") if what == "guest" else ("hardware", "getHardware")
+            root, method, mask = (("virtualGuests", "getVirtualGuests", MASKS["guest"]) if what == "guest"
+                                  else ("hardware", "getHardware", HARDWARE_LIST_MASK))
             flt = {root: {"hostname": {"operation": hostname}, "domain": {"operation": domain}}}
-            items = self.call("SoftLayer_Account", method, params={"objectFilter": json.dumps(flt), "objectMask": MASK})
+            items = self.call("SoftLayer_Account", method, params={"objectFilter": json.dumps(flt), "objectMask": mask})
             # a filter the API did not apply would return every machine: keep exact matches only
             found += [(what, m) for m in items or [] if m.get("hostname") == hostname and m.get("domain") == domain]
         if not found:
@@ -93,7 +106,7 @@ class ClassicClient(ApiClient):
         return describe_machine(kind, self.get(kind, ident), self.power_state(kind, ident))
 
     def get(self, kind, ident):
-        return self.call(SERVICES[kind], "getObject", ident, params={"objectMask": MASK})
+        return self.call(SERVICES[kind], "getObject", ident, params={"objectMask": MASKS[kind]})
 
     def power_state(self, kind, ident):
         """``on`` or ``off``."""
