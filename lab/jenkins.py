@@ -4,12 +4,19 @@ As the remote API documents it: Basic auth with a user and an API token (exempt 
 a password (a POST then needs the crumb from ``/crumbIssuer/api/json`` and the session cookie it was issued
 with, else 403 "No valid crumb was included in the request"); ``POST {job}/buildWithParameters`` with the
 parameters in the query string or the form body, answering 201 with the queue item's absolute ``Location``,
-303 to an identical item still queued, 400 for an unparameterized job, 409 for a disabled one, 404 for an
-unknown one; queue items (``/queue/item/N/api/json``) that wait, then leave with their ``executable`` or
+303 to an identical item still queued, 500 for an unparameterized job, 409 for a disabled one, 404 for an
+unknown one (Jenkins' ``ParameterizedJobMixIn.doBuildWithParameters`` checks buildable first, 409 "<job> is not
+buildable!", then throws ``IllegalStateException("This build is not parameterized!")`` for a job without parameters:
+HTTP 500 and the "Oops!" page, not 400); queue items (``/queue/item/N/api/json``) that wait, then leave with their ``executable`` or
 ``cancelled``, and vanish five minutes after they left; builds (``{job}/N/api/json``) ``building`` until
-they end with a ``result``, and their ``consoleText``; ``X-Jenkins`` on API answers. Times are simulated.
+they end with a ``result``, and their ``consoleText``; ``X-Jenkins`` on every answer, and ``GET /`` (where
+python-jenkins' ``get_version`` reads it) 200 for an authenticated user, 403 for anonymous (no Overall/Read), 401
+for credentials Jenkins refuses; ``/me/api/json`` (python-jenkins' ``get_whoami``). Times are simulated.
 
-A scenario sets each job's ``result`` (SUCCESS, FAILURE, ...), ``queue_seconds``, ``build_seconds``,
+Requests Jenkins refuses because the client misused the API (buildWithParameters on a job without parameters, a
+parameter given twice, a password-authenticated POST without its crumb) raise ``ContractViolation``.
+
+A scenario sets each job's ``parameters`` (name -> default; ``{}``: a job without parameters), ``result`` (SUCCESS, FAILURE, ...), ``queue_seconds``, ``build_seconds``,
 ``console`` (lines), ``disabled``, ``cancel`` (the item leaves the queue without running) and
 ``vanish_seconds`` (how long a left item stays visible; 300 as in Jenkins).
 """
@@ -23,7 +30,7 @@ from urllib.parse import quote
 
 from werkzeug.wrappers import Response
 
-from .core import json_response
+from .core import ContractViolation, json_response
 
 VERSION = "2.462.3"
 DEFAULT_JOBS = {
@@ -38,6 +45,7 @@ class Jenkins:
         self.clock = clock
         self.lock = threading.Lock()
         self.user = spec.get("user", "svc-nessus-automation")
+        self.version = str(spec.get("version", VERSION))
         self.api_token = spec.get("api_token") or "11" + secrets_store.new("JENKINS_TOKEN", 16)[:32]
         secrets_store.values["JENKINS_TOKEN"] = self.api_token
         self.password = spec.get("password") or secrets_store.new("JENKINS_PASSWORD", 16)
@@ -58,16 +66,27 @@ class Jenkins:
 
     # -- plumbing ---------------------------------------------------------------------------------
 
-    def _html(self, status, text):
+    def _html(self, status, text, headers=None):
         return Response("<html><head><title>Error %d</title></head><body><h2>%s</h2></body></html>" % (status, text),
-                        status=status, content_type="text/html;charset=utf-8", headers={"X-Jenkins": VERSION})
+                        status=status, content_type="text/html;charset=utf-8",
+                        headers=dict(headers or {}, **{"X-Jenkins": self.version}))
+
+    def _oops(self):
+        """What Jenkins answers to an exception in a request: HTTP 500, the "Oops!" page with a logging id (the
+        stack trace, with the exception's message, goes to the server's log only)."""
+        return Response("<!DOCTYPE html><html><head><title>Jenkins</title></head><body><h1>Oops!</h1>"
+                        "<p>A problem occurred while processing the request.</p><p>Logging ID=%s</p></body></html>"
+                        % secrets.token_hex(18), status=500, content_type="text/html;charset=utf-8",
+                        headers={"X-Jenkins": self.version})
 
     def _json(self, payload, status=200, headers=None):
-        return json_response(payload, status=status, headers=dict(headers or {}, **{"X-Jenkins": VERSION}))
+        return json_response(payload, status=status, headers=dict(headers or {}, **{"X-Jenkins": self.version}))
 
     def _auth(self, request):
-        """'token', 'password', or None."""
+        """'token', 'password', 'anonymous' (no credentials sent), or None (credentials refused)."""
         header = request.headers.get("Authorization", "")
+        if not header:
+            return "anonymous"
         if not header.startswith("Basic "):
             return None
         try:
@@ -88,8 +107,19 @@ class Jenkins:
     def __call__(self, request):
         how = self._auth(request)
         if how is None:
-            return self._html(401, "Unauthorized")
+            return self._html(401, "Invalid password/token for user: %s" % self.user)
+        if how == "anonymous":
+            # a Jenkins whose anonymous user lacks Overall/Read: 403 for everything, the version header included
+            return self._html(403, "Authentication required", headers={"X-You-Are-Authenticated-As": "anonymous",
+                                                                      "X-Required-Permission": "hudson.model.Hudson.Read"})
         parts = [p for p in request.path.split("/") if p]
+        if not parts and request.method in ("GET", "HEAD"):
+            return Response("<!DOCTYPE html><html><head><title>Dashboard [Jenkins]</title></head><body></body></html>",
+                            content_type="text/html;charset=utf-8",
+                            headers={"X-Jenkins": self.version, "X-Hudson": "1.395"})
+        if parts == ["me", "api", "json"]:
+            return self._json({"_class": "hudson.model.User", "absoluteUrl": "%s/user/%s" % (self.base_url, self.user),
+                               "description": None, "fullName": self.user, "id": self.user, "property": []})
         now = self.clock.now()
         if parts == ["crumbIssuer", "api", "json"]:
             if not self.csrf:
@@ -104,7 +134,9 @@ class Jenkins:
             sid = request.cookies.get("JSESSIONID")
             crumb = request.headers.get("Jenkins-Crumb") or request.form.get("Jenkins-Crumb")
             if not sid or not crumb or self.sessions.get(sid) != crumb:
-                return self._html(403, "No valid crumb was included in the request")
+                # CrumbFilter: a POST authenticated with a password needs the crumb of its session
+                raise ContractViolation(self._html(403, "No valid crumb was included in the request"),
+                                        "Jenkins CSRF: a password-authenticated POST without a valid crumb")
         if len(parts) == 5 and parts[:2] == ["queue", "item"] and parts[3:] == ["api", "json"] and parts[2].isdigit():
             return self.queue_item(int(parts[2]), now)
         # /job/a/job/b/<rest>
@@ -119,7 +151,14 @@ class Jenkins:
         if rest == ["buildWithParameters"] and request.method == "POST":
             return self.trigger(name, job, request, now)
         if rest == ["api", "json"]:
+            prop = []
+            if job["parameters"]:
+                prop.append({"_class": "hudson.model.ParametersDefinitionProperty", "parameterDefinitions": [
+                    {"_class": "hudson.model.StringParameterDefinition", "name": key, "type": "StringParameterDefinition",
+                     "defaultParameterValue": {"_class": "hudson.model.StringParameterValue", "name": key, "value": value}}
+                    for key, value in job["parameters"].items()]})
             return self._json({"_class": "org.jenkinsci.plugins.workflow.job.WorkflowJob", "name": path[-1],
+                               "property": prop,
                                "fullName": name, "url": self.job_url(name), "buildable": not job["disabled"],
                                "builds": [{"number": b["number"], "url": self.build_url(name, b), "queueId": b["queue_id"]}
                                           for b in reversed(job["builds"])]})
@@ -130,33 +169,36 @@ class Jenkins:
             if rest[1:] == ["api", "json"]:
                 return self._json(self.build_view(name, job, build, now))
             if rest[1:] == ["consoleText"]:
-                return Response(self.console(name, job, build, now), content_type="text/plain;charset=utf-8")
+                return Response(self.console(name, job, build, now), content_type="text/plain;charset=utf-8",
+                                headers={"X-Jenkins": self.version})
         return self._html(404, "Not Found")
 
     # -- queue and builds -------------------------------------------------------------------------
 
     def trigger(self, name, job, request, now):
-        if not job["parameters"]:
-            return self._html(400, "%s is not parameterized" % name)
+        # ParameterizedJobMixIn.doBuildWithParameters: buildable first, then the parameters property
         if job["disabled"]:
-            return self._html(409, "%s is not buildable" % name)
+            return self._html(409, "%s is not buildable!" % name)
+        if not job["parameters"]:
+            raise ContractViolation(self._oops(), "Jenkins: buildWithParameters on a job without parameters "
+                                                  "(IllegalStateException: This build is not parameterized!)")
         given = {}
         for key in job["parameters"]:
             values = request.args.getlist(key) + request.form.getlist(key)
             if len(values) > 1:
-                return self._html(500, "java.lang.IllegalArgumentException: Illegal number of parameter values for %s"
-                                  % key)
+                raise ContractViolation(self._oops(), "Jenkins: parameter %s given more than once "
+                                                      "(IllegalArgumentException: Illegal number of parameter values)" % key)
             given[key] = values[0] if values else job["parameters"][key]
         with self.lock:
             for item in self.queue.values():
                 if item["job"] == name and item["params"] == given and self._state(item, now) == "waiting":
-                    return Response("", status=303, headers={"Location": self.queue_url(item["id"]), "X-Jenkins": VERSION})
+                    return Response("", status=303, headers={"Location": self.queue_url(item["id"]), "X-Jenkins": self.version})
             self.next_queue_id += 1
             item = {"id": self.next_queue_id, "job": name, "params": given, "since": now,
                     "leaves": now + float(job["queue_seconds"]), "build": None}
             self.queue[item["id"]] = item
             self.triggers.append((now, name, dict(given)))
-        return Response("", status=201, headers={"Location": self.queue_url(item["id"]), "X-Jenkins": VERSION})
+        return Response("", status=201, headers={"Location": self.queue_url(item["id"]), "X-Jenkins": self.version})
 
     def queue_url(self, ident):
         return "%s/queue/item/%d/" % (self.base_url, ident)

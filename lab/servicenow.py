@@ -7,6 +7,15 @@ with ``sysparm_input_display_value=true``; ``GET`` lists with ``sysparm_query`` 
 ``sysparm_limit``, ``sysparm_fields`` and ``X-Total-Count``; ``PATCH`` by sys_id appends
 ``work_notes`` to the journal; ``POST /api/sn_sc/servicecatalog/items/{sys_id}/order_now`` -> 200
 with the request; errors as ``{"error": {"message", "detail"}, "status": "failure"}``.
+
+``order_now`` keeps ServiceNow's data model: it creates the request (``sc_request``, REQ), its requested item
+(``sc_req_item``, RITM, ``request`` -> the REQ, ``cat_item`` -> the item) and one ``sc_item_option`` per variable,
+tied to the RITM by ``sc_item_option_mtom`` (``request_item``, ``sc_item_option``). The variables are stored with
+the requested item, never as fields of ``sc_request``; ``sc_req_item`` reads them as ``variables.<name>`` in
+``sysparm_fields`` and ``sysparm_query``. A scenario's ``servicenow.two_step_checkout: true`` makes ``order_now``
+behave as on an instance with two-step checkout: the item goes to the user's cart, and the answer is only
+``{"result": {"cart_id": ...}}`` with no request (ServiceNow Community, "Buy Item (order_now) POST API only returns
+cart_id instead of request_id", itsm-forum m-p/3441243; ServiceNowDocs c_EnableATwoStepCheckout.md).
 """
 
 from __future__ import annotations
@@ -22,7 +31,8 @@ from .core import json_response
 
 PREFIX = {"sc_request": "REQ", "incident": "INC", "sc_req_item": "RITM", "sc_task": "SCTASK"}
 REFERENCES = {"assignment_group": "sys_user_group", "opened_by": "sys_user", "requested_for": "sys_user",
-              "caller_id": "sys_user", "assigned_to": "sys_user"}
+              "caller_id": "sys_user", "assigned_to": "sys_user", "request": "sc_request", "cat_item": "sc_cat_item",
+              "request_item": "sc_req_item", "sc_item_option": "sc_item_option", "item_option_new": "item_option_new"}
 
 
 def stamp(epoch):
@@ -48,6 +58,8 @@ class ServiceNow:
             self._insert("sys_user_group", {"name": name, "active": "true"})
         self.catalog_items = {item["sys_id"]: item for item in spec.get("catalog_items") or [
             {"sys_id": "45ef56a7db7c4c10c717e9ec0b96193a", "name": "SOS Vulnerability Scanning service request"}]}
+        self.two_step_checkout = bool(spec.get("two_step_checkout", False))
+        self.carts = {}  # user -> {"cart_id", "items": [...]}: what two-step checkout leaves in the cart
         self.url_map = Map([
             Rule("/api/now/table/<table>", endpoint="table", methods=["GET", "POST"]),
             Rule("/api/now/table/<table>/<sys_id>", endpoint="record", methods=["GET", "PATCH", "PUT"]),
@@ -94,6 +106,19 @@ class ServiceNow:
                 out[key] = value
         if not fields or "work_notes" in fields:
             out["work_notes"] = ""  # journal fields read back empty, as in ServiceNow
+        for name in fields:
+            if name.startswith("variables.") and table == "sc_req_item":
+                out[name] = self.item_variables(record).get(name[len("variables."):], "")
+        return out
+
+    def item_variables(self, item):
+        """A requested item's variables, as ServiceNow joins them: sc_item_option_mtom -> sc_item_option."""
+        options = {row["sys_id"]: row for row in self.records("sc_item_option")}
+        out = {}
+        for link in self.records("sc_item_option_mtom"):
+            if link.get("request_item") == item.get("sys_id") and link.get("sc_item_option") in options:
+                option = options[link["sc_item_option"]]
+                out[option.get("_name", "")] = option.get("value", "")
         return out
 
     def resolve(self, key, value, display):
@@ -120,18 +145,22 @@ class ServiceNow:
         endpoint, args = self.url_map.bind_to_environ(request.environ).match()
         return getattr(self, "ep_" + endpoint)(request, **args)
 
-    @staticmethod
-    def matches(record, query):
+    def value_of(self, record, key):
+        if key.startswith("variables.") and record.get("sys_class_name") == "sc_req_item":
+            return self.item_variables(record).get(key[len("variables."):], "")
+        return record.get(key, "")
+
+    def matches(self, record, query):
         for clause in filter(None, (query or "").split("^")):
             if clause.startswith("ORDERBY"):
                 continue
             if "!=" in clause:
                 key, value = clause.split("!=", 1)
-                if record.get(key, "") == value:
+                if self.value_of(record, key) == value:
                     return False
             elif "=" in clause:
                 key, value = clause.split("=", 1)
-                if record.get(key, "") != value:
+                if self.value_of(record, key) != value:
                     return False
         return True
 
@@ -186,11 +215,44 @@ class ServiceNow:
         if quantity < 1:
             return failure(400, "Invalid quantity", "sysparm_quantity must be 1 or more")
         variables = body.get("variables") or {}
-        record = self._insert("sc_request", {"short_description": self.catalog_items[item]["name"],
-                                             "description": variables.get("description", ""),
-                                             "correlation_id": variables.get("correlation_id", ""),
-                                             "request_state": "submitted"})
-        record["_variables"] = variables
-        return json_response({"result": {"sys_id": record["sys_id"], "number": record["number"],
-                                         "request_number": record["number"], "request_id": record["sys_id"],
-                                         "table": "sc_request"}})
+        if not isinstance(variables, dict):
+            return failure(400, "Invalid variables", "variables must be an object of name-value pairs")
+        catalog_item = self.catalog_items[item]
+        if self.two_step_checkout:
+            # Two-step checkout: order_now only adds the item to the user's cart; the request exists once the
+            # cart is checked out (cart/checkout, then cart/submit_order). The answer names the cart, nothing else.
+            with self.lock:
+                cart = self.carts.setdefault(self.username, {"cart_id": secrets.token_hex(16), "items": []})
+                cart["items"].append({"item": item, "quantity": quantity, "variables": dict(variables)})
+            return json_response({"result": {"cart_id": cart["cart_id"]}})
+        request_record = self._insert("sc_request", {"short_description": catalog_item["name"],
+                                                     "request_state": "submitted", "approval": "approved",
+                                                     "requested_for": self.user_id()})
+        request_item = self._insert("sc_req_item", {"short_description": catalog_item["name"], "cat_item": item,
+                                                    "request": request_record["sys_id"], "quantity": str(quantity),
+                                                    "stage": "request_approved", "requested_for": self.user_id()})
+        for name, value in variables.items():
+            option = self._insert("sc_item_option", {"item_option_new": self.variable_id(item, name),
+                                                     "value": "" if value is None else str(value)})
+            option["_name"] = name
+            self._insert("sc_item_option_mtom", {"request_item": request_item["sys_id"],
+                                                 "sc_item_option": option["sys_id"]})
+        return json_response({"result": {"sys_id": request_record["sys_id"], "number": request_record["number"],
+                                         "request_number": request_record["number"],
+                                         "request_id": request_record["sys_id"], "table": "sc_request"}})
+
+    def user_id(self):
+        """The integration user's sys_user record (created on first use)."""
+        row = next((r for r in self.records("sys_user") if r.get("user_name") == self.username), None)
+        return (row or self._insert("sys_user", {"user_name": self.username, "name": self.username}))["sys_id"]
+
+    def variable_id(self, item, name):
+        """The catalog item's variable definition (item_option_new) called ``name``."""
+        row = next((r for r in self.records("item_option_new") if r.get("cat_item") == item and r.get("name") == name),
+                   None)
+        return (row or self._insert("item_option_new", {"cat_item": item, "name": name, "type": "6"}))["sys_id"]
+
+    def requested_items(self, request_sys_id):
+        """The requested items of a request, each with its variables (for the tests)."""
+        return [dict(r, variables=self.item_variables(r)) for r in self.records("sc_req_item")
+                if r.get("request") == request_sys_id]

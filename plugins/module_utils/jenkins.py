@@ -95,17 +95,32 @@ class JenkinsClient(ApiClient):
         response = self.http.request("POST", path, data=dict(parameters), headers=self._crumb_headers())
         shown = "/" + path
         if response.status_code not in (201, 303):
-            what = {400: "the job is not parameterized", 409: "the job is disabled (not buildable)"}.get(
-                response.status_code, "triggering %s" % job)
-            if response.status_code in (400, 409):
-                raise ApiError(what, SYSTEM, "POST", shown, status=response.status_code)
-            self._fail(response, "POST", shown, "job %s" % job if response.status_code == 404 else what)
+            if response.status_code == 409:
+                raise ApiError("the job is disabled (not buildable)", SYSTEM, "POST", shown, status=409)
+            if response.status_code == 500 and self.takes_no_parameters(job):
+                # ParameterizedJobMixIn.doBuildWithParameters throws IllegalStateException("This build is not
+                # parameterized!") for a job without parameters, which Jenkins answers with HTTP 500 ("Oops!")
+                raise ApiError("the job takes no parameters, so Jenkins refuses buildWithParameters (HTTP 500: "
+                               "\"This build is not parameterized!\")", SYSTEM, "POST", shown, status=500,
+                               hint="check the job path; the bastion registration jobs take TARGET_HOSTS_IP and "
+                                    "TARGET_HOSTNAME")
+            self._fail(response, "POST", shown, "job %s" % job if response.status_code == 404 else "triggering %s" % job)
         location = response.headers.get("Location") or ""
         tail = location.rstrip("/").rsplit("/", 1)[-1]
         if not tail.isdigit():
             raise ApiError("no queue item in the answer (Location %r)" % location, SYSTEM, "POST", shown,
                            status=response.status_code)
         return int(tail), response.status_code == 201
+
+    def takes_no_parameters(self, job):
+        """True when the job defines no parameters (no ``ParametersDefinitionProperty``); False when it does or when
+        that cannot be read."""
+        try:
+            data = self.get_json(job_path(job) + "api/json", "job %s" % job,
+                                 params={"tree": "property[parameterDefinitions[name]]"})
+        except ApiError:
+            return False
+        return not any((prop or {}).get("parameterDefinitions") for prop in data.get("property") or [])
 
     def queue_item(self, ident):
         return self.get_json("queue/item/%d/api/json" % ident, "queue item %d" % ident)

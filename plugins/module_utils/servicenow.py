@@ -7,6 +7,14 @@ Service Catalog's ``order_now``.
 Creating a record is never blindly retried: a 429 (rate limit) refused the request, so the client
 waits, looks the record up by its correlation id again, and only then creates it, so that a retry
 can never open a second ticket.
+
+Ordering a catalog item (``order_now``) creates a request (``sc_request``) and its requested item
+(``sc_req_item``); the catalog variables are stored with the requested item (``sc_item_option`` through
+``sc_item_option_mtom``), never as fields of the request. So the correlation id is not sent as a variable:
+after the order, the client sets the request's own ``correlation_id`` (a field of ``task``, which
+``sc_request`` extends) with a Table API ``PATCH /api/now/table/sc_request/{sys_id}``, and later runs find
+the request by it like any other record. An instance with two-step checkout answers ``order_now`` with only
+a ``cart_id`` (the item went to the cart, no request exists): that is an error, never a created ticket.
 """
 
 from __future__ import annotations
@@ -91,6 +99,49 @@ class ServiceNowClient(ApiClient):
         return data["result"]
 
     def order_now(self, item_sys_id, variables, quantity=1):
-        data, _response = self._call("POST", "api/sn_sc/servicecatalog/items/%s/order_now" % item_sys_id, (200,),
-                                     body={"sysparm_quantity": quantity, "variables": variables})
+        """``POST /api/sn_sc/servicecatalog/items/{sys_id}/order_now``: the request it created
+        (``{sys_id, number, request_number, request_id, table}``).
+
+        Raises ApiError when ServiceNow created no request: with two-step checkout the answer is only
+        ``{"result": {"cart_id": ...}}`` (the item waits in the integration user's cart).
+        """
+        path = "api/sn_sc/servicecatalog/items/%s/order_now" % item_sys_id
+        data, response = self._call("POST", path, (200,), body={"sysparm_quantity": quantity, "variables": variables})
+        result = (data or {}).get("result") if isinstance(data, dict) else None
+        if not isinstance(result, dict) or not (result.get("request_id") or result.get("sys_id")):
+            cart = (result or {}).get("cart_id") if isinstance(result, dict) else None
+            if cart:
+                raise ApiError("order_now put the catalog item in cart %s instead of ordering it: this instance uses "
+                               "two-step checkout, so no request was created" % cart, SYSTEM, "POST", "/" + path,
+                               status=response.status_code,
+                               hint="disable two-step checkout for the integration user's catalog, or have the "
+                                    "ticket created in a table (no catalog_item); empty the cart of %s" % cart)
+            raise ApiError("order_now answered without a request", SYSTEM, "POST", "/" + path, status=response.status_code)
+        return result
+
+    def set_correlation_id(self, table, sys_id, correlation_id):
+        """Store ``correlation_id`` on a record (Table API PATCH; setting the same value twice changes nothing)."""
+        path = "api/now/table/%s/%s" % (table, sys_id)
+        response = self.http.request("PATCH", path, params={"sysparm_exclude_reference_link": "true",
+                                                            "sysparm_fields": "sys_id,number,correlation_id"},
+                                     json_body={"correlation_id": correlation_id}, idempotent=True)
+        data = decode_json(response, SYSTEM, "PATCH", "/" + path)
+        if response.status_code != 200:
+            error = (data or {}).get("error") if isinstance(data, dict) else None
+            raise ApiError((error or {}).get("message") or "request failed", SYSTEM, "PATCH", "/" + path,
+                           status=response.status_code, detail=(error or {}).get("detail") or None)
         return data["result"]
+
+    def order(self, item_sys_id, variables, correlation_id, quantity=1):
+        """Order a catalog item and give its request ``correlation_id``, so that ``find_open`` finds it next time."""
+        ordered = self.order_now(item_sys_id, variables, quantity)
+        request_id = ordered.get("request_id") or ordered.get("sys_id")
+        try:
+            self.set_correlation_id("sc_request", request_id, correlation_id)
+        except ApiError as exc:
+            number = ordered.get("request_number") or ordered.get("number")
+            raise ApiError("ordered %s, but could not set its correlation_id (%s): a re-run would not find it and "
+                           "would order again; set correlation_id=%s on %s by hand"
+                           % (number, exc.message, correlation_id, number), SYSTEM, exc.method, exc.path,
+                           status=exc.status, detail=exc.detail) from exc
+        return ordered

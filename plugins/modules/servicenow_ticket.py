@@ -15,6 +15,11 @@ description:
     C(order_now)) when given. A re-run for the same correlation id never opens a second ticket, even when
     ServiceNow answered the first create with 429.
   - Reference fields may be given by display value (C(assignment_group=SOS Vulnerability Scanning)).
+  - With O(catalog_item), ServiceNow stores O(fields) as the catalog variables of the requested item (C(sc_req_item)),
+    not on the request; the module then sets the request's C(correlation_id) with a Table API C(PATCH) on
+    C(sc_request), which is what later runs look it up by.
+  - An instance with two-step checkout answers C(order_now) with a cart only and creates no request; the module then
+    fails and says so.
 author:
   - Conductors SRE (@conductors)
 options:
@@ -29,7 +34,7 @@ options:
   fields:
     description:
       - Fields of a new record (names are site-specific, for example C(u_c_code), C(u_severity)).
-      - With O(catalog_item), they are sent as the catalog item's C(variables) instead.
+      - With O(catalog_item), they are sent as the catalog item's C(variables) instead (names of the item's variables).
     type: dict
     default: {}
   work_note:
@@ -122,7 +127,8 @@ def main():
         if module.check_mode:
             return {"changed": True, "action": "would_create", "ticket": None}
         if p["catalog_item"]:
-            ordered = client.order_now(p["catalog_item"], dict(p["fields"], correlation_id=p["correlation_id"]))
+            # the variables go to the requested item; the request itself gets the correlation id (Table API PATCH)
+            ordered = client.order(p["catalog_item"], p["fields"], p["correlation_id"])
             return {"changed": True, "action": "created", "ticket": brief(ordered, table)}
         record, how = client.create(table, dict(p["fields"], correlation_id=p["correlation_id"]))
         return {"changed": how == "created", "action": how, "ticket": brief(record, table)}

@@ -30,7 +30,7 @@ def jenkins_calls(lab):
 
 
 def test_token_triggers_once_follows_the_queue_and_waits_for_success(jenkins, run_module):
-    lab = jenkins()
+    lab = jenkins({JOB: {"queue_seconds": 600}})  # one real second in the queue: the first poll sees it waiting
     result = run_module(jenkins_build, dict(FAST, job=JOB, parameters=PARAMS))
     assert (result["changed"], result["result"], result["building"]) == (True, "SUCCESS", False)
     assert result["build_url"].endswith("/job/armada-ops/job/bastion-register-nodes-ww/1/")
