@@ -87,7 +87,7 @@ def test_trigger_without_dedup_key_is_not_retried(lab_env, run_module):
 def test_bad_routing_key_is_a_clear_400(lab_env, run_module, monkeypatch):
     monkeypatch.setenv("PAGERDUTY_ROUTING_KEY", "0" * 32)
     failed = run_module(pagerduty_event, {"summary": "x", "source": "y", "dedup_key": "k"}, fails=True)
-    assert "Event object is invalid" in failed["msg"] and "'routing_key' is invalid" in failed["msg"]
+    assert "Event object is invalid" in failed["msg"] and "Invalid routing key" in failed["msg"]
     assert [e["status"] for e in lab_env.requests("pagerduty")] == [400]  # a 400 is never retried
 
 
