@@ -430,6 +430,9 @@ class Classic:
     def add_machine(self, name, domain, address, spec):
         mid = 60000000 + len(self.machines) + 1
         machine = Machine(mid, name, domain, address, spec or {})
+        if machine.nessusd_state == "loading":  # ``nessusd: loading``: it booted just now and Nessus loads its plugins
+            machine.nessusd_state = "running"
+            machine.events.append((self.clock.now() - machine.down_seconds - machine.boot_seconds, "boot"))
         self.machines[mid] = machine
         return machine
 
