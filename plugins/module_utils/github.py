@@ -7,18 +7,31 @@ Reads are retried by the transport; creating an issue or a comment is never retr
 not de-duplicate them). When the answer to such a POST is lost - a 5xx, a timeout, a dropped connection -
 the client reads again what it meant to create (the open issue with that title, the issue's comments with
 that body): found, it was created and is returned; not found, the POST is sent once more, and a second
-failure is reported.
+failure is reported. The look-up never depends on labels: GitHub drops them silently when the token may not
+push to the repository.
+
+Every list is read to its end by following the ``Link`` header's ``rel="next"``. A rate limit (HTTP 403 or 429
+with ``x-ratelimit-remaining: 0`` and ``x-ratelimit-reset``, or a secondary limit with ``retry-after``) is waited
+out when the wait fits in the client's timeout - the refused request was not carried out, so it is sent again,
+a POST too -; otherwise the client fails saying when to retry.
 """
 
 from __future__ import annotations
 
 import re
+import time
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 
 from ansible.module_utils.basic import env_fallback
 
-from .transport import ApiClient, ApiError, AuthError, HttpClient, NotFoundError, TransportError, decode_json
+from .transport import (ApiClient, ApiError, AuthError, HttpClient, NotFoundError, TransportError, UnexpectedResponseError,
+                        decode_json)
 
 SYSTEM = "GitHub"
+# 429 is GitHub's rate limit: the client reads its headers (the transport would wait blindly, or for hours)
+RETRY_STATUSES = (500, 502, 503, 504)
+SECONDARY_LIMIT_WAIT = 60  # "Otherwise, wait for at least one minute before retrying" (GitHub's REST API docs)
 
 GITHUB_ARGUMENT_SPEC = dict(
     api_url=dict(type="str", default="https://api.github.com", fallback=(env_fallback, ["GITHUB_API_URL"])),
@@ -41,7 +54,10 @@ class GitHubClient(ApiClient):
         if not token:
             raise ValueError("%s: no token; set token (GITHUB_TOKEN)" % SYSTEM)
         self.http = HttpClient(api_url, SYSTEM, setting="api_url (GITHUB_API_URL)", timeout=timeout,
-                               validate_certs=validate_certs, ca_path=ca_path, retries=retries, backoff=backoff)
+                               validate_certs=validate_certs, ca_path=ca_path, retries=retries, backoff=backoff,
+                               retry_statuses=RETRY_STATUSES)
+        self.rate_limit_budget = self.http.timeout  # seconds this client may spend waiting out rate limits
+        self.rate_limit_waits = []
         self.http.session.headers.update({
             "Authorization": "Bearer %s" % token,
             "Accept": "application/vnd.github+json",
@@ -50,16 +66,32 @@ class GitHubClient(ApiClient):
         self.repository = repository
 
     def _call(self, method, path, expected, params=None, body=None):
-        response = self.http.request(method, path, params=params, json_body=body)
-        path = self.http.url(path)[len(self.http.base_url):] or "/"
-        data = decode_json(response, SYSTEM, method, path) if response.content else None
-        if response.status_code in expected:
-            return data, response
+        """One request (sent again after a rate limit it may wait out); (decoded body, response) or an ApiError."""
+        while True:
+            response = self.http.request(method, path, params=params, json_body=body)
+            shown = self.http.url(path)[len(self.http.base_url):] or "/"
+            shown = shown.split("?", 1)[0]
+            data = decode_json(response, SYSTEM, method, shown) if response.content else None
+            if response.status_code in expected:
+                return data, response
+            wait = rate_limit_wait(response, data)
+            if wait is None:
+                break
+            seconds, until = wait
+            if seconds > self.rate_limit_budget:
+                raise ApiError("rate limit exceeded; retry after %s" % until, SYSTEM, method, shown,
+                               status=response.status_code, detail=data.get("message") if isinstance(data, dict) else None,
+                               hint="GitHub asks to wait %ds, more than this task's timeout (%ss) allows" % (
+                                   seconds, self.http.timeout))
+            self.rate_limit_waits.append({"method": method, "path": shown, "status": response.status_code,
+                                          "seconds": seconds, "until": until})
+            self.rate_limit_budget -= seconds
+            time.sleep(seconds)
         message = data.get("message") if isinstance(data, dict) else None
         detail = None
         if isinstance(data, dict) and data.get("errors"):
             detail = "; ".join(str(error) for error in data["errors"])
-        args = dict(system=SYSTEM, method=method, path=path, status=response.status_code, detail=detail)
+        args = dict(system=SYSTEM, method=method, path=shown, status=response.status_code, detail=detail)
         if response.status_code == 401:
             raise AuthError("token refused (%s)" % (message or "Bad credentials"),
                             hint="check GITHUB_TOKEN and that it may write issues in %s" % self.repository, **args)
@@ -67,19 +99,27 @@ class GitHubClient(ApiClient):
             raise NotFoundError("%s (repository %s)" % (message or "Not Found", self.repository), **args)
         raise ApiError(message or "request failed", **args)
 
-    def find_open_issue(self, title, labels=(), max_pages=5):
-        """The open issue with exactly this title (and these labels), or None."""
-        params = {"state": "open", "per_page": 100}
-        if labels:
-            params["labels"] = ",".join(labels)
-        for page in range(1, max_pages + 1):
-            params["page"] = page
-            issues, response = self._call("GET", "repos/%s/issues" % self.repository, (200,), params=params)
-            for issue in issues or []:
-                if issue.get("title") == title and "pull_request" not in issue:
-                    return issue
-            if 'rel="next"' not in response.headers.get("Link", ""):
-                break
+    def list_all(self, path, params=None):
+        """Every item of a list, page after page as the ``Link`` header's ``rel="next"`` points."""
+        items, url, params = [], path, dict(params or {}, per_page=100)
+        while url:
+            page, response = self._call("GET", url, (200,), params=params)
+            items += page or []
+            url = next_link(response.headers.get("Link"))
+            if url is not None:
+                if not url.startswith(self.http.base_url + "/"):
+                    raise UnexpectedResponseError("the Link header points away from %s: %s" % (self.http.base_url, url),
+                                                  SYSTEM, "GET", path)
+                url = url[len(self.http.base_url) + 1:]  # the next link carries the query
+            params = None
+        return items
+
+    def find_open_issue(self, title):
+        """The open issue with exactly this title, or None. The title is the key: labels play no part (GitHub drops
+        them silently from an issue opened with a token that may not push)."""
+        for issue in self.list_all("repos/%s/issues" % self.repository, {"state": "open"}):
+            if issue.get("title") == title and "pull_request" not in issue:
+                return issue
         return None
 
     def _create(self, path, body, find):
@@ -97,13 +137,14 @@ class GitHubClient(ApiClient):
 
     def create_issue(self, title, body, labels=()):
         """(issue, answer_lost)."""
-        return self._create("repos/%s/issues" % self.repository, {"title": title, "body": body, "labels": list(labels)},
-                            lambda: self.find_open_issue(title, labels))
+        issue = {"title": title, "body": body}
+        if labels:
+            issue["labels"] = list(labels)
+        return self._create("repos/%s/issues" % self.repository, issue, lambda: self.find_open_issue(title))
 
     def list_comments(self, number):
-        comments, _response = self._call("GET", "repos/%s/issues/%d/comments" % (self.repository, number), (200,),
-                                         params={"per_page": 100})
-        return comments or []
+        """Every comment of the issue (all pages)."""
+        return self.list_all("repos/%s/issues/%d/comments" % (self.repository, number))
 
     def add_comment(self, number, body):
         """(comment, answer_lost)."""
@@ -116,3 +157,53 @@ def answer_lost(exc):
     if isinstance(exc, TransportError):
         return exc.may_have_arrived
     return exc.status is not None and exc.status >= 500
+
+
+def next_link(header):
+    """The ``rel="next"`` URL of a ``Link`` header, or None."""
+    for part in (header or "").split(","):
+        match = re.match(r'\s*<([^>]+)>\s*;(.*)$', part)
+        if match and re.search(r'\brel="?next"?', match.group(2)):
+            return match.group(1)
+    return None
+
+
+def rate_limit_wait(response, data):
+    """(seconds to wait, when to retry as UTC ISO text) for a rate-limit refusal, or None for any other answer.
+
+    GitHub answers 403 or 429 with ``x-ratelimit-remaining: 0`` and ``x-ratelimit-reset`` (UTC epoch seconds) for
+    the primary limit, and a ``retry-after`` (seconds) or a message naming a secondary rate limit for the others.
+    The reset time is measured against the server's own ``Date``, so the controller's clock does not matter.
+    """
+    if response.status_code not in (403, 429):
+        return None
+    headers = response.headers
+    message = (data.get("message") if isinstance(data, dict) else "") or ""
+    now = time.time()
+    server_now = now
+    try:
+        server_now = parsedate_to_datetime(headers["Date"]).timestamp()
+    except (KeyError, TypeError, ValueError, IndexError):
+        pass
+    seconds = None
+    retry_after = headers.get("retry-after")
+    if retry_after is not None:
+        try:
+            seconds = max(0.0, float(retry_after))
+        except ValueError:
+            try:
+                seconds = max(0.0, parsedate_to_datetime(retry_after).timestamp() - server_now)
+            except (TypeError, ValueError, IndexError):
+                seconds = None
+    if seconds is None and headers.get("x-ratelimit-remaining") == "0" and headers.get("x-ratelimit-reset"):
+        try:
+            # +1: the reset is whole seconds and the Date header too
+            seconds = max(0.0, float(headers["x-ratelimit-reset"]) - server_now) + 1
+        except ValueError:
+            seconds = None
+    if seconds is None and ("rate limit" in message.lower() or response.status_code == 429):
+        seconds = float(SECONDARY_LIMIT_WAIT)
+    if seconds is None:
+        return None  # a 403 that is no rate limit: permissions
+    until = datetime.fromtimestamp(now + seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return seconds, until

@@ -5,6 +5,9 @@
 
 An event with a ``dedup_key`` is idempotent on PagerDuty's side (a repeated trigger adds to the same
 alert), so it is retried on 429/5xx like a read; an event without one is never retried.
+
+``GET /incidents`` looks back one month unless told otherwise: the client asks for ``date_range=all`` so that an
+incident open for longer is seen, and reads every page (``offset``, ``more``).
 """
 
 from __future__ import annotations
@@ -75,34 +78,33 @@ class PagerDutyClient(ApiClient):
         raise ApiError(message or "event refused", SYSTEM, "POST", "/v2/enqueue", status=response.status_code,
                        detail=errors)
 
-    def list_open_incidents(self, limit=100, max_pages=10):
-        """Every triggered or acknowledged incident (REST API, paginated with offset/more)."""
+    def _incidents(self, params, max_pages=50, limit=100):
+        """Every incident ``GET /incidents`` lists with ``params``, over the whole date range, page after page."""
         if self.api is None:
             raise ValueError("%s: reading incidents needs api_token (PAGERDUTY_API_TOKEN)" % SYSTEM)
         out, offset = [], 0
         for _page in range(max_pages):
-            params = {"statuses[]": ["triggered", "acknowledged"], "limit": limit, "offset": offset}
-            response = self.api.request("GET", "incidents", params=params)
+            query = dict(params, date_range="all", limit=limit, offset=offset)
+            response = self.api.request("GET", "incidents", params=query)
             data = decode_json(response, SYSTEM, "GET", "/incidents")
             if response.status_code != 200:
-                raise ApiError("request failed", SYSTEM, "GET", "/incidents", status=response.status_code)
+                error = (data or {}).get("error") if isinstance(data, dict) else None
+                error = error if isinstance(error, dict) else {}
+                args = dict(system=SYSTEM, method="GET", path="/incidents", status=response.status_code,
+                            code=error.get("code"), detail="; ".join(str(e) for e in error.get("errors") or []) or None)
+                if response.status_code in (401, 403):
+                    raise AuthError(error.get("message") or "token refused", hint="check PAGERDUTY_API_TOKEN", **args)
+                raise ApiError(error.get("message") or "request failed", **args)
             out += data.get("incidents") or []
             if not data.get("more"):
-                break
-            offset += limit
-        return out
+                return out
+            offset += len(data.get("incidents") or []) or limit
+        raise ApiError("more than %d pages of incidents" % max_pages, SYSTEM, "GET", "/incidents")
+
+    def list_open_incidents(self):
+        """Every triggered or acknowledged incident, however old (REST API, needs api_token)."""
+        return self._incidents({"statuses[]": ["triggered", "acknowledged"]})
 
     def open_incidents(self, incident_key):
-        """Triggered or acknowledged incidents with this key (REST API, needs api_token)."""
-        if self.api is None:
-            raise ValueError("%s: reading incidents needs api_token (PAGERDUTY_API_TOKEN)" % SYSTEM)
-        params = {"incident_key": incident_key, "statuses[]": ["triggered", "acknowledged"]}
-        response = self.api.request("GET", "incidents", params=params)
-        data = decode_json(response, SYSTEM, "GET", "/incidents")
-        if response.status_code == 200:
-            return data.get("incidents") or []
-        message = ((data or {}).get("error") or {}).get("message") if isinstance(data, dict) else None
-        if response.status_code in (401, 403):
-            raise AuthError(message or "token refused", SYSTEM, "GET", "/incidents", status=response.status_code,
-                            hint="check PAGERDUTY_API_TOKEN")
-        raise ApiError(message or "request failed", SYSTEM, "GET", "/incidents", status=response.status_code)
+        """Triggered or acknowledged incidents with this key, however old (REST API, needs api_token)."""
+        return self._incidents({"incident_key": incident_key, "statuses[]": ["triggered", "acknowledged"]})

@@ -139,7 +139,8 @@ class HttpClient:
     """A ``requests`` session bound to one base URL, with the collection's transport rules."""
 
     def __init__(self, base_url, system, setting="url", timeout=30, validate_certs=True, ca_path=None,
-                 retries=3, backoff=0.5, backoff_max=30.0, user_agent="conductors.nessus_compliance"):
+                 retries=3, backoff=0.5, backoff_max=30.0, user_agent="conductors.nessus_compliance",
+                 retry_statuses=RETRY_STATUSES):
         if not HAS_REQUESTS:
             raise ImportError("the Python library requests is required: %s" % REQUESTS_IMPORT_ERROR)
         self.system = system
@@ -149,7 +150,8 @@ class HttpClient:
             raise ValueError("%s: retries must be 0 or more, got %r" % (system, retries))
         self.retry_log = []
         self.request_count = 0
-        self._retry_settings = dict(retries=retries, backoff=backoff, backoff_max=backoff_max)
+        # retry_statuses: a client that handles a status itself (GitHub's rate limits on 429) leaves it out
+        self._retry_settings = dict(retries=retries, backoff=backoff, backoff_max=backoff_max, statuses=tuple(retry_statuses))
         self.session = self._session(SAFE_METHODS)
         self.session.headers["User-Agent"] = user_agent
         self._idempotent_session = None
@@ -166,7 +168,7 @@ class HttpClient:
             other=0,
             redirect=0,
             allowed_methods=methods,
-            status_forcelist=RETRY_STATUSES,
+            status_forcelist=self._retry_settings["statuses"],
             backoff_factor=backoff,
             backoff_jitter=backoff / 2.0,
             backoff_max=self._retry_settings["backoff_max"],

@@ -10,13 +10,16 @@ module: github_issue
 short_description: Open a GitHub (Enterprise) issue, or comment on the open one with the same title
 version_added: 0.1.0
 description:
-  - Looks for an open issue of O(repository) with exactly O(title) (and O(labels)). When there is one, adds
-    O(comment) to it; otherwise opens a new issue with O(body) and O(labels). A re-run for the same title
-    therefore never opens a duplicate.
+  - Looks for an open issue of O(repository) with exactly O(title), reading every page of the open issues. When
+    there is one, adds O(comment) to it; otherwise opens a new issue with O(body) and O(labels). A re-run for the
+    same title therefore never opens a duplicate.
   - The title is the key; put what makes an issue unique (for the compliance alert, the day) in it.
   - Creating an issue or a comment is never retried blind. When the answer is lost (a 5xx, a timeout), the module
     reads the open issues (or the issue's comments) again and takes what it finds with that title (or body); only
     when there is none does it send the request once more (RV(answer_lost)).
+  - A GitHub rate limit (HTTP 403 or 429 with C(x-ratelimit-remaining=0), or C(retry-after)) is waited out when the
+    wait fits in O(timeout), and the refused request sent again (RV(rate_limit_waits)); otherwise the task fails
+    saying when to retry.
 author:
   - Conductors SRE (@conductors)
 options:
@@ -29,7 +32,10 @@ options:
     type: str
     required: true
   labels:
-    description: Labels of a new issue; an existing issue must carry them to be reused.
+    description:
+      - Labels of a new issue.
+      - They play no part in finding the existing issue - GitHub silently drops the labels of an issue opened with a
+        token that may not push to the repository, so such an issue carries none.
     type: list
     elements: str
     default: []
@@ -89,6 +95,11 @@ answer_lost:
   description: The answer to the POST was lost; the issue or comment was found, or sent once more.
   returned: when RV(action=created) or RV(action=commented)
   type: bool
+rate_limit_waits:
+  description: The rate limits waited out (C(method), C(path), C(status), C(seconds), C(until)); empty when none.
+  returned: always
+  type: list
+  elements: dict
 retries:
   description: Requests the transport retried; empty when none.
   returned: always
@@ -126,7 +137,10 @@ def main():
     p = module.params
 
     def action(client):
-        existing = client.find_open_issue(p["title"], p["labels"])
+        return dict(issue_action(client), rate_limit_waits=client.rate_limit_waits)
+
+    def issue_action(client):
+        existing = client.find_open_issue(p["title"])
         if existing is None:
             if module.check_mode:
                 return {"changed": True, "action": "would_create", "issue": None}
