@@ -242,6 +242,11 @@ class LabApp:
         return response(environ, start_response)
 
     def fault_response(self, action):
+        response = self._fault_response(action)
+        response.headers.extend(action.get("headers") or {})  # e.g. a rate limit's x-ratelimit-reset, retry-after
+        return response
+
+    def _fault_response(self, action):
         status = int(action.get("status", 503))
         kind = action.get("body", "json")
         content_type = action.get("content_type")
