@@ -10,6 +10,11 @@ lockout after N failed logins; both API-key header spellings; ``scanResult`` lis
 status machine in simulated time; ``scan`` with schedules and ``launch``; ``scanner`` with the status
 bit field and ``updateStatus``; ``zone``. Unknown query parameters are ignored, as SC does.
 
+Requests the real Security Center refuses, and that a client sends only by mistake, raise ``ContractViolation``
+with SC's own error answer (HTTP 403, the envelope, ``error_code``), so that every lab test fails on them: see
+``refuse``. Only what shared/docs/api/securitycenter.md supports: unknown ``fields`` names are not refused (the
+brief, section 1.6: "Unknown field names: behaviour UNCONFIRMED (simulator: ignore them)").
+
 Lab assumptions where the brief says UNCONFIRMED: a wrong password answers HTTP 403; a locked account
 answers HTTP 403, error_code 161 and a message that says the account is locked (configurable).
 """
@@ -23,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 from werkzeug.routing import Map, Rule
 
-from .core import json_response
+from .core import ContractViolation, json_response
 
 WAITING = ("Queued", "Preparing")
 # Scanner status bits that mean "not working" (Tenable's status table): 2..64, 16384, 32768, 131072, 524288.
@@ -370,6 +375,10 @@ class SecurityCenter:
         action = action or {}
         return self.envelope("", int(action.get("error_code", 0 if status >= 500 else 142)), message)
 
+    def refuse(self, error, rule):
+        """A request SC refuses and a correct client never sends: SC's error answer, counted as a violation."""
+        raise ContractViolation(self.fail(error), "Security Center: %s" % rule)
+
     def fail(self, error):
         return json_response(self.envelope("" if error.code != 161 else [], error.code, error.message),
                              status=error.status, content_type="text/html; charset=UTF-8")
@@ -381,7 +390,8 @@ class SecurityCenter:
         header = request.headers.get("x-apikey")
         token = request.headers.get("X-SecurityCenter")
         if header and token:
-            raise ScError(0, "", status=400)
+            # securitycenter.md 1.3: "API keys: token + keys both sent ... 400 (documented)" [DOCS-UI APIKeyAuthorization.htm]
+            self.refuse(ScError(0, "", status=400), "API keys and a session token in the same request")
         if header:
             parts = {}
             for item in header.replace(" ", "").split(";"):
@@ -527,6 +537,10 @@ class SecurityCenter:
         return self.ok(pick_fields(self.scan_view(self.scan_or_fail(sid)), self.fields(request), None))
 
     def ep_launch(self, request, user, sid):
+        if sid not in self.scans:
+            # securitycenter.md 1.3: an object that does not exist is HTTP 403, error_code 147 [CAS test_scans_delete];
+            # a client launches only a scan it read from GET /scan, so launching an unknown id is its mistake
+            self.refuse(ScError(147, "Scan #%d does not exist.\n" % sid), "launch of scan #%d, which does not exist" % sid)
         scan = self.scan_or_fail(sid)
         run = self.add_run(scan, self.clock.now(), scan["launch"], launched=True)
         view = run.view(self.clock.now())
@@ -536,15 +550,32 @@ class SecurityCenter:
                   "resultType": "active", "id": s(run.id)}
         return self.ok({"scanID": s(sid), "scanResult": result})
 
+    def epoch_arg(self, request, name, default):
+        """securitycenter.md 3.1: ``startTime``, ``endTime`` - ``<number:epoch>`` [DOCS Scan-Result]; anything else is
+        a bad request parameter, 403 with error_code 142 (1.3: "bad request parameters ... 403, 142" [ISSUE 73])."""
+        value = request.args.get(name)
+        if value in (None, ""):
+            return default
+        try:
+            return float(int(value))
+        except ValueError:
+            return self.refuse(ScError(142, "Invalid parameter '%s': it must be a number (epoch seconds).\n" % name),
+                               "scanResult %s=%r is not an epoch number" % (name, value))
+
     def ep_results(self, request, user):
         now = self.clock.now()
-        start = float(request.args.get("startTime") or now - 30 * 86400)
-        end = float(request.args.get("endTime") or now)
+        start = self.epoch_arg(request, "startTime", now - 30 * 86400)
+        end = self.epoch_arg(request, "endTime", now)
         compare = request.args.get("timeCompareField") or "createdTime"
         filters = set()
         for value in request.args.getlist("filter"):
             filters.update(f for f in value.split(",") if f)
         fields = self.fields(request)
+        if fields and "progress" in fields:
+            # securitycenter.md 3.1: 'Note: field "progress" not allowed. To get this field, you must specify a
+            # specific scanResult (id).' [DOCS Scan-Result]
+            self.refuse(ScError(142, "Invalid field 'progress': to get this field, you must specify a specific "
+                                     "scanResult (id).\n"), "scanResult list with fields=progress")
         items = []
         with self.lock:
             runs = list(self.runs.values())

@@ -35,6 +35,12 @@ REFERENCES = {"assignment_group": "sys_user_group", "opened_by": "sys_user", "re
               "request_item": "sc_req_item", "sc_item_option": "sc_item_option", "item_option_new": "item_option_new"}
 
 
+# Fields every task record (incident, sc_request, sc_req_item, sc_task extend task) has, empty until set: the Table
+# API sets "fields that are not specified" to their null value and reads every field back.
+TASK_FIELDS = ("correlation_id", "correlation_display", "short_description", "description", "assignment_group",
+               "assigned_to", "approval", "priority", "impact", "urgency")
+
+
 def stamp(epoch):
     return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
 
@@ -82,6 +88,8 @@ class ServiceNow:
                           sys_created_by=self.username, sys_updated_by=self.username, sys_mod_count="0",
                           sys_class_name=table)
             if table in PREFIX:
+                for name in TASK_FIELDS:
+                    record.setdefault(name, "")
                 record.setdefault("number", "%s%07d" % (PREFIX[table], self.counters[table]))
                 record.setdefault("active", "true")
                 record.setdefault("state", "1")

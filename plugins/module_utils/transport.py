@@ -190,6 +190,7 @@ class HttpClient:
             self._idempotent_session = self._session(SAFE_METHODS | frozenset(("POST", "PUT", "PATCH")))
             self._idempotent_session.headers = self.session.headers
             self._idempotent_session.cookies = self.session.cookies
+        self._idempotent_session.auth = self.session.auth  # the client's credentials (Basic auth) go with it
         return self._idempotent_session
 
     def close(self):

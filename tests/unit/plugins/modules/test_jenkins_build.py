@@ -97,3 +97,14 @@ def test_check_mode_and_bad_credentials(jenkins, run_module, monkeypatch):
     monkeypatch.delenv("JENKINS_TOKEN")
     missing = run_module(jenkins_build, {"job": JOB}, fails=True)
     assert "no credentials" in missing["msg"]
+
+
+def test_a_job_without_parameters_fails_clearly(jenkins, run_module):
+    lab = jenkins({"armada-ops/plain": {"parameters": {}}})
+    result = run_module(jenkins_build, dict(FAST, job="armada-ops/plain", parameters=PARAMS), fails=True)
+    assert "the job takes no parameters" in result["msg"] and "This build is not parameterized!" in result["msg"]
+    assert jenkins_calls(lab) == ["POST /job/armada-ops/job/plain/buildWithParameters",  # 500, never retried
+                                  "GET /job/armada-ops/job/plain/api/json"]
+    assert [v["rule"] for v in lab.take_violations()] == [
+        "Jenkins: buildWithParameters on a job without parameters (IllegalStateException: This build is not "
+        "parameterized!)"]
