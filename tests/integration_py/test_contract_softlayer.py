@@ -185,6 +185,20 @@ def test_nessus_answers_503_while_it_loads(lab_factory):
     body = answer.json()
     assert set(body) == {"code", "status", "progress"} and body["code"] == 503 and body["status"] == "loading"
     assert 0 <= body["progress"] <= 99
-    lab.admin("clock", {"advance": 3600})
+    lab.admin("clock", {"advance": 36000})
     ready = nessus_status(lab, machine, "ready")
     assert ready.status_code == 200 and ready.json()["status"] == "ready"
+
+
+def test_a_loading_scanner_is_starting_and_never_rebooted(lab_factory, tmp_path):
+    """Nessus answers 503 while it loads: the health check reads the body (loading), so no reboot is sent for it."""
+    from private_branch import SPEED, power, record, run  # pylint: disable=import-outside-toplevel
+
+    lab = lab_factory("scanner_loading", speed=SPEED)
+    proc = run(lab, tmp_path)
+    assert power(lab) == [], proc.stdout[-3000:]
+    texts = [e["text"] for e in record(tmp_path)["entries"]]
+    assert any(t.startswith("prod-wdc06-infra-nessus-01: starting - Nessus is loading") for t in texts), texts
+    assert not any("nessusd_not_running" in t for t in texts)
+    probes = [e for e in lab.requests("nessus") if e["path"] == "/server/status"]
+    assert probes and probes[0]["status"] == 503
