@@ -25,7 +25,11 @@ export ANSIBLE_NOCOLOR := 1
 export NO_COLOR := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv testhosts faults demo test lab-up lab-down lint sanity units scenarios molecule importer changelog smoke bench clean
+CLOCK_TESTS ?= tests/integration_py/test_public_branch.py tests/integration_py/test_scan_compliance.py \
+  tests/integration_py/test_remediate_from_alert.py tests/integration_py/test_private_branch.py
+CLOCK_SHIFTS ?= +3d +400d
+
+.PHONY: help venv testhosts faketime clock faults demo test lab-up lab-down lint sanity units scenarios molecule importer changelog smoke bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -66,7 +70,7 @@ demo: venv ## start the lab and run the main job against it
 
 test: venv ## every quality gate and every test (what .ci/run runs)
 	@start=$$(date +%s); \
-	for gate in lint sanity units scenarios faults molecule importer changelog smoke; do \
+	for gate in lint sanity units scenarios faults clock molecule importer changelog smoke; do \
 	  echo; echo "=================== make $$gate"; \
 	  $(MAKE) --no-print-directory $$gate || { echo "FAILED: make $$gate"; exit 1; }; \
 	done; \
@@ -86,6 +90,19 @@ scenarios: venv testhosts ## playbooks run by ansible-playbook against the lab
 
 faults: venv ## the fault matrix: one injected fault per full run, no repeated action, the table printed
 	$(BIN)/python -m pytest -p no:cacheprovider -rs -n $(SCENARIO_WORKERS) tests/faults
+
+clock: venv faketime ## the scenarios that judge times, with the controller's clock moved (faketime): nothing may use it
+	for shift in $(CLOCK_SHIFTS); do \
+	  echo "== controller clock $$shift (the lab's Security Center stays on its own day)"; \
+	  CONTROLLER_CLOCK_SHIFT=$$shift $(BIN)/python -m pytest -p no:cacheprovider -q -n $(SCENARIO_WORKERS) $(CLOCK_TESTS); \
+	done
+
+faketime: ## libfaketime for make clock (apt-get install faketime when root and missing)
+	@if command -v faketime >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "== faketime for the shifted-clock runs"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null; \
+	else echo "no faketime here: as root, apt-get install faketime"; exit 1; fi
 
 testhosts: ## sshd for the lab's SSH scanner hosts (apt-get install openssh-server when root and missing)
 	@if command -v sshd >/dev/null || [ -x /usr/sbin/sshd ]; then exit 0; fi; \
