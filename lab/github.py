@@ -337,7 +337,7 @@ class GitHub:
                     items.append(dict(self.issue(repo, issue), score=1.0))
         per_page = max(1, min(int(args.get("per_page") or 30), 100))
         page = max(int(args.get("page") or 1), 1)
-        return json_response({"total_count": len(items), "incomplete_results": False,
+        return json_response({"total_count": len(items), "incomplete_results": False, "search_type": "lexical",
                               "items": items[(page - 1) * per_page: page * per_page]})
 
 
