@@ -162,6 +162,11 @@ class GitHub:
         scheme, _sep, token = auth.partition(" ")
         if scheme.lower() not in ("bearer", "token") or not secrets.compare_digest(token.strip(), self.token):
             return error(401, "Bad credentials")
+        if request.method == "GET" and request.path.rstrip("/") == API:
+            # the API root, outside the contract's extract: GitHub answers it with a map of its URL templates
+            return json_response({"current_user_url": self.api + "/user",
+                                  "issue_search_url": self.api + "/search/issues?q={query}{&page,per_page,sort,order}",
+                                  "repository_url": self.api + "/repos/{owner}/{repo}"})
         operation, params, body, problems = self.contract.check_request(request)
         if problems:
             raise ContractViolation(self.refusal(operation, problems), "; ".join(str(p) for p in problems))
