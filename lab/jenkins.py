@@ -16,8 +16,8 @@ for credentials Jenkins refuses; ``/me/api/json`` (python-jenkins' ``get_whoami`
 Requests Jenkins refuses because the client misused the API (buildWithParameters on a job without parameters, a
 parameter given twice, a password-authenticated POST without its crumb) raise ``ContractViolation``.
 
-A scenario sets each job's ``parameters`` (name -> default; ``{}``: a job without parameters), ``result`` (SUCCESS, FAILURE, ...), ``queue_seconds``, ``build_seconds``,
-``console`` (lines), ``disabled``, ``cancel`` (the item leaves the queue without running) and
+A scenario sets each job's ``parameters`` (name -> default; ``{}``: a job without parameters), ``result``
+(SUCCESS, FAILURE, ...), ``queue_seconds``, ``build_seconds``, ``console`` (lines), ``disabled``, ``cancel`` (the item leaves the queue without running) and
 ``vanish_seconds`` (how long a left item stays visible; 300 as in Jenkins).
 """
 
@@ -110,8 +110,8 @@ class Jenkins:
             return self._html(401, "Invalid password/token for user: %s" % self.user)
         if how == "anonymous":
             # a Jenkins whose anonymous user lacks Overall/Read: 403 for everything, the version header included
-            return self._html(403, "Authentication required", headers={"X-You-Are-Authenticated-As": "anonymous",
-                                                                      "X-Required-Permission": "hudson.model.Hudson.Read"})
+            return self._html(403, "Authentication required", headers={
+                "X-You-Are-Authenticated-As": "anonymous", "X-Required-Permission": "hudson.model.Hudson.Read"})
         parts = [p for p in request.path.split("/") if p]
         if not parts and request.method in ("GET", "HEAD"):
             return Response("<!DOCTYPE html><html><head><title>Dashboard [Jenkins]</title></head><body></body></html>",

@@ -53,8 +53,8 @@ class ServiceNowClient(ApiClient):
         self.backoff = backoff
         self.sleep = sleep
 
-    def _call(self, method, path, expected, params=None, body=None):
-        response = self.http.request(method, path, params=params, json_body=body)
+    def _call(self, method, path, expected, params=None, body=None, idempotent=False):
+        response = self.http.request(method, path, params=params, json_body=body, idempotent=idempotent)
         data = decode_json(response, SYSTEM, method, "/" + path)
         if response.status_code in expected:
             return data, response
@@ -120,16 +120,12 @@ class ServiceNowClient(ApiClient):
         return result
 
     def set_correlation_id(self, table, sys_id, correlation_id):
-        """Store ``correlation_id`` on a record (Table API PATCH; setting the same value twice changes nothing)."""
-        path = "api/now/table/%s/%s" % (table, sys_id)
-        response = self.http.request("PATCH", path, params={"sysparm_exclude_reference_link": "true",
-                                                            "sysparm_fields": "sys_id,number,correlation_id"},
-                                     json_body={"correlation_id": correlation_id}, idempotent=True)
-        data = decode_json(response, SYSTEM, "PATCH", "/" + path)
-        if response.status_code != 200:
-            error = (data or {}).get("error") if isinstance(data, dict) else None
-            raise ApiError((error or {}).get("message") or "request failed", SYSTEM, "PATCH", "/" + path,
-                           status=response.status_code, detail=(error or {}).get("detail") or None)
+        """Store ``correlation_id`` on a record: ``PATCH /api/now/table/{tableName}/{sys_id}`` (ServiceNowDocs
+        c_TableAPI.md, "Table - PATCH"); ``correlation_id`` is a field of ``task``, which ``sc_request`` extends.
+        Setting the same value twice changes nothing, so the transport may retry it."""
+        data, _response = self._call("PATCH", "api/now/table/%s/%s" % (table, sys_id), (200,), params={
+            "sysparm_exclude_reference_link": "true", "sysparm_fields": "sys_id,number,correlation_id"},
+            body={"correlation_id": correlation_id}, idempotent=True)
         return data["result"]
 
     def order(self, item_sys_id, variables, correlation_id, quantity=1):

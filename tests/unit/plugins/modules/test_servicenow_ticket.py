@@ -3,8 +3,6 @@ correlation id, two-step checkout refused clearly, Table API records once per co
 
 from __future__ import annotations
 
-import yaml
-
 from ansible_collections.conductors.nessus_compliance.plugins.modules import servicenow_ticket
 
 ITEM = "45ef56a7db7c4c10c717e9ec0b96193a"
@@ -42,10 +40,8 @@ def test_a_catalog_order_keeps_its_variables_on_the_item_and_a_rerun_orders_noth
     assert [j["value"] for j in request["_journal"]] == ["still failing"]
 
 
-def test_two_step_checkout_fails_clearly_and_creates_nothing(lab_factory, run_module, monkeypatch, tmp_path):
-    path = tmp_path / "two_step.yaml"
-    path.write_text(yaml.safe_dump({"extends": "default", "servicenow": {"two_step_checkout": True}}))
-    lab = lab_factory(str(path))
+def test_two_step_checkout_fails_clearly_and_creates_nothing(lab_factory, run_module, monkeypatch):
+    lab = lab_factory("servicenow_two_step_checkout")
     for key, value in lab.settings.items():
         monkeypatch.setenv(key, value)
     result = run_module(servicenow_ticket, order_args(), fails=True)
