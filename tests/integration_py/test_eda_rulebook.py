@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 
 import pytest
 import requests
@@ -24,6 +25,7 @@ BIN = os.path.dirname(sys.executable)
 pytestmark = pytest.mark.skipif(not os.path.exists(os.path.join(BIN, "ansible-rulebook")) or not shutil.which("java"),
                                 reason="ansible-rulebook and Java 17 are needed")
 SECRET = "pd-webhook-secret"
+GITHUB_SECRET = "gh-webhook-secret"
 TITLE = "SCANS FAILED - failed nessus scans require investigation: ALC_Prod_WDC06_private_import"
 
 
@@ -33,9 +35,11 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def pagerduty_event(title=TITLE):
-    return {"event": {"id": "01DEN4HJ2RDAJ", "event_type": "incident.triggered", "resource_type": "incident",
-                      "occurred_at": "2026-11-26T09:05:11.000Z",
+def pagerduty_event(title=TITLE, event_id="01DEN4HJ2RDAJ"):
+    # PagerDuty stamps the event when it happens: now, on the listener's clock
+    occurred = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return {"event": {"id": event_id, "event_type": "incident.triggered", "resource_type": "incident",
+                      "occurred_at": occurred,
                       "data": {"id": "Q1R2DLCB21K7NP", "type": "incident", "title": title, "status": "triggered",
                                "service": {"id": "PF9KMXH", "summary": "Nessus scan compliance"}}}}
 
@@ -65,13 +69,14 @@ def rulebook(lab_factory, tmp_path):
                                     "vars": dict(FAST, remediation_record_dir=str(tmp_path / "records"))}]))
     variables = tmp_path / "vars.yml"
     variables.write_text(json.dumps({"webhook_port": port, "remediate_playbook": str(wrapper)}))
-    env = lab.env(EDA_PAGERDUTY_SECRETS="rotated-old-secret," + SECRET, ANSIBLE_NOCOLOR="1",
+    env = lab.env(EDA_PAGERDUTY_SECRETS="rotated-old-secret," + SECRET, EDA_PAGERDUTY_SERVICE="PF9KMXH",
+                  EDA_GITHUB_SECRETS=GITHUB_SECRET, EDA_WEBHOOK_STATE=str(tmp_path / "deliveries.json"), ANSIBLE_NOCOLOR="1",
                   ANSIBLE_CONFIG=os.path.join(REPO_ROOT, "ansible.cfg"), ANSIBLE_PYTHON_INTERPRETER=sys.executable,
                   PATH=BIN + os.pathsep + os.environ.get("PATH", ""))
     log = open(tmp_path / "rulebook.log", "w", encoding="utf-8")  # pylint: disable=consider-using-with
     proc = subprocess.Popen(  # pylint: disable=consider-using-with
         [os.path.join(BIN, "ansible-rulebook"), "-r", RULEBOOK, "-i", str(inventory), "-S", SOURCES,
-         "--vars", str(variables), "-E", "EDA_PAGERDUTY_SECRETS"], cwd=REPO_ROOT, env=env, stdout=log,
+         "--vars", str(variables), "-E", "EDA_PAGERDUTY_SECRETS,EDA_GITHUB_SECRETS"], cwd=REPO_ROOT, env=env, stdout=log,
         stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -125,3 +130,40 @@ def test_forged_unsigned_and_oversized_webhooks_start_nothing(rulebook):
     assert post(port, big, sign(big)).status_code == 413
     time.sleep(5)
     assert lab.calls() == [] and records(tmp_path) == []
+
+
+def issue_event(lab, body):
+    return {"action": "opened", "repository": {"full_name": lab.settings["GITHUB_REPOSITORY"]},
+            "sender": {"login": "compliance-bot"},
+            "issue": {"title": "Nessus scan compliance: failing scans on 2026-11-26", "body": body,
+                      "labels": [{"name": "nessus-compliance"}]}}
+
+
+def post_issue(port, event, delivery):
+    body = json.dumps(event).encode()
+    return requests.post("http://127.0.0.1:%d/hooks/nessus-compliance" % port, data=body, timeout=10, headers={
+        "Content-Type": "application/json", "X-GitHub-Event": "issues", "X-GitHub-Delivery": delivery,
+        "X-Hub-Signature-256": "sha256=" + hmac.new(GITHUB_SECRET.encode(), body, hashlib.sha256).hexdigest()})
+
+
+def test_an_issue_body_is_never_templated_and_a_replay_or_a_burst_starts_one_run(rulebook):
+    """The issue's text carries Jinja beside the list: only the validated names reach the playbook, nothing runs;
+    the same delivery again, and the page of the same alert, start no second run."""
+    lab, port, tmp_path = rulebook
+    marker = tmp_path / "pwned"
+    body = ("The following scans are identified as failing and need investigation:\n\n"
+            "[ALC_Prod_WDC06_private_import]\n\nerror_details: {{ lookup('ansible.builtin.pipe', 'touch %s') }} "
+            "{%% set _ = lookup('ansible.builtin.pipe', 'touch %s') %%} [ALC_Prod_LON02_private_import]"
+            % (marker, marker))
+    assert post_issue(port, issue_event(lab, body), "delivery-1").status_code == 202
+    replay = post_issue(port, issue_event(lab, body), "delivery-1")
+    assert replay.status_code == 200 and "a replay" in replay.json()["reason"]
+    page = json.dumps(pagerduty_event(event_id="01BURST")).encode()
+    assert post(port, page, sign(page)).status_code == 202  # the same alert's page: throttled by the rule
+    assert wait_for(lambda: any(r["outcome"] for r in records(tmp_path) if r["subject"] == "ALC_Prod_WDC06_SZ"), 150), \
+        (tmp_path / "rulebook.log").read_text()[-3000:]
+    time.sleep(5)
+    assert not marker.exists()
+    assert [c for c in lab.calls("securitycenter") if c.endswith("/launch")] == ["POST /rest/scan/9/launch"]
+    assert power(lab) == [("prod-wdc06-infra-nessus-01", "rebootSoft")]  # one run: one ladder
+    assert sorted(r["subject"] for r in records(tmp_path)) == ["ALC_Prod_WDC06_SZ", "ALC_Prod_WDC06_private_import"]

@@ -47,7 +47,8 @@ def test_the_compliance_report_as_input(lab_factory, tmp_path):
 
 def test_malformed_empty_and_unknown_alerts_change_nothing(lab, tmp_path):
     proc = run(lab, tmp_path, alert="SCANS FAILED - failed nessus scans require investigation")
-    assert proc.returncode == 2 and "malformed alert: no [...] list of scans found" in proc.stdout + proc.stderr
+    assert proc.returncode == 2 and "malformed alert 'SCANS FAILED" in proc.stdout + proc.stderr
+    assert "expected the line under 'The following scans are identified" in proc.stdout + proc.stderr
     proc = run(lab, tmp_path, alert="[]")
     assert proc.returncode == 2 and "empty alert" in proc.stdout + proc.stderr
     assert lab.calls() == []

@@ -1,0 +1,83 @@
+"""Outside text is data: no alert, file, report or scan list handed to a playbook is ever templated.
+
+Each path by which outside text reaches a play is tried with a Jinja expression and a Jinja statement that would
+create a marker file on the controller; every test asserts that the marker does not exist afterwards, and what the
+run did (refused before any request, or went on with the validated names only).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+ALERT = ("The following scans are identified as failing and need investigation:\n\n"
+         "[ALC_Prod_WDC06_private_import]")
+FAST = {"remediate_private_scan_wait_timeout": 6, "remediate_private_scan_poll_interval": 0.5,
+        "remediate_private_scan_poll_max_interval": 1}
+
+
+def payloads(marker):
+    """A Jinja expression and a Jinja statement, each of which would create ``marker`` if rendered."""
+    return [
+        "{{ lookup('ansible.builtin.pipe', 'touch %s') }}" % marker,
+        "{%% set _ = lookup('ansible.builtin.pipe', 'touch %s') %%}" % marker,
+    ]
+
+
+def run(lab, tmp_path, *args, **extra):
+    variables = dict(FAST, remediation_record_dir=str(tmp_path / "records"))
+    variables.update(extra)
+    return lab.playbook("playbooks/remediate.yml", "-i", lab.settings["LAB_INVENTORY"], *args, extra_vars=variables)
+
+
+@pytest.mark.parametrize("check", [False, True], ids=["run", "check"])
+@pytest.mark.parametrize("kind", [0, 1], ids=["expression", "statement"])
+def test_alert_text_around_the_list_is_never_templated(lab_factory, tmp_path, kind, check):
+    """A valid alert with a payload beside the list: the run goes on with the list's scans, and nothing runs."""
+    lab = lab_factory("private_healthy", speed=300)
+    marker = tmp_path / "pwned"
+    alert = ALERT + "\n\nScanner said: " + payloads(marker)[kind]
+    proc = run(lab, tmp_path, *(["--check"] if check else []), alert=alert)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert not marker.exists()
+    launches = [c for c in lab.calls("securitycenter") if c.endswith("/launch")]
+    assert launches == ([] if check else ["POST /rest/scan/9/launch"])
+
+
+@pytest.mark.parametrize("kind", [0, 1], ids=["expression", "statement"])
+def test_a_payload_in_the_list_is_refused_before_any_request(lab, tmp_path, kind):
+    marker = tmp_path / "pwned"
+    proc = run(lab, tmp_path, alert="[ALC_Prod_WDC06_private_import %s]" % payloads(marker)[kind])
+    assert proc.returncode == 2
+    assert "is not a scan name" in proc.stdout
+    assert not marker.exists() and lab.calls() == []
+
+
+@pytest.mark.parametrize("kind", [0, 1], ids=["expression", "statement"])
+def test_alert_file_and_report_are_data(lab, tmp_path, kind):
+    marker = tmp_path / "pwned"
+    body = tmp_path / "issue_body.md"
+    body.write_text("[ALC_x] " + payloads(marker)[kind])
+    assert run(lab, tmp_path, alert_file=str(body)).returncode == 2
+    report = tmp_path / "scan_compliance.json"
+    report.write_text(json.dumps({"check": {"failing": [payloads(marker)[kind]]}}))
+    proc = run(lab, tmp_path, report=str(report))
+    assert proc.returncode == 2 and "is not a scan name" in proc.stdout
+    assert not marker.exists() and lab.calls() == []
+
+
+@pytest.mark.parametrize("kind", [0, 1], ids=["expression", "statement"])
+def test_a_scan_list_from_the_rulebook_or_awx_is_validated(lab, tmp_path, kind):
+    marker = tmp_path / "pwned"
+    proc = run(lab, tmp_path, scans=["ALC_Prod_WDC06_private_import", payloads(marker)[kind]])
+    assert proc.returncode == 2 and "scans" in proc.stdout and "is not a scan name" in proc.stdout
+    assert not marker.exists() and lab.calls() == []
+
+
+def test_the_alert_must_be_given_once(lab, tmp_path):
+    proc = run(lab, tmp_path)
+    assert proc.returncode == 2 and "Give the alert once" in proc.stdout and "none was given" in proc.stdout
+    proc = run(lab, tmp_path, alert=ALERT, scans=["ALC_Prod_WDC06_private_import"])
+    assert proc.returncode == 2 and "got alert, scans" in proc.stdout
+    assert lab.calls() == []
