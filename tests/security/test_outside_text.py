@@ -81,3 +81,45 @@ def test_the_alert_must_be_given_once(lab, tmp_path):
     proc = run(lab, tmp_path, alert=ALERT, scans=["ALC_Prod_WDC06_private_import"])
     assert proc.returncode == 2 and "got alert, scans" in proc.stdout
     assert lab.calls() == []
+
+
+def test_the_awx_workflow_hands_on_only_scan_names(lab_factory, tmp_path, monkeypatch):
+    """The check node's artifacts (set_stats, as AWX collects them from the job's events) become the remediation
+    node's extra variables: only the failing scans' names, which the remediation reads raw and checks."""
+    import os
+    import shutil
+    import sys
+
+    import ansible_runner
+
+    from conftest import COLLECTIONS_ROOT, REPO_ROOT  # pylint: disable=import-error
+
+    monkeypatch.setenv("PATH", os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+    lab = lab_factory("default", speed=300)
+    envvars = {k: v for k, v in lab.settings.items() if not k.startswith("LAB_")}
+    envvars.update(ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_ROOT, ANSIBLE_NOCOLOR="1")
+
+    def node(name, playbook, extravars):
+        pdd = tmp_path / name
+        shutil.copytree(os.path.join(REPO_ROOT, "playbooks"), pdd / "project")
+        (pdd / "inventory").mkdir(parents=True)
+        shutil.copy(lab.settings["LAB_INVENTORY"], pdd / "inventory" / "lab.scan_zones.yml")
+        (pdd / "env").mkdir()
+        (pdd / "env" / "extravars").write_text(json.dumps(dict(extravars, ansible_python_interpreter=sys.executable)))
+        result = ansible_runner.run(private_data_dir=str(pdd), playbook=playbook, quiet=True, envvars=envvars,
+                                    suppress_env_files=True)
+        done = (result.rc, list(result.events), result.stdout.read())
+        shutil.rmtree(pdd)  # as AWX does: runner keeps the job's environment in artifacts/<ident>/command
+        return done
+
+    check = node("check", "scan_compliance.yml", {"scan_compliance_report_dir": str(tmp_path / "reports"),
+                                                  "scan_compliance_fail_on_failing": True})
+    rc, events, _out = check
+    assert rc == 2  # failing scans fail the check: the workflow's failure path runs the remediation
+    (stats,) = [e for e in events if e.get("event") == "playbook_on_stats"]
+    artifacts = stats["event_data"]["artifact_data"]
+    assert artifacts == {"scans": ["ALC_all_envs_public_import", "ALC_Prod_WDC06_private_import"]}
+    remediate = node("remediate", "remediate.yml", dict(FAST, remediation_record_dir=str(tmp_path / "records"),
+                                                        **artifacts))
+    assert remediate[0] == 0, remediate[2][-3000:]
+    assert [c for c in lab.calls("securitycenter") if c.endswith("/launch")] == ["POST /rest/scan/9/launch"]
