@@ -34,7 +34,7 @@ EXPECTED = ("expected the line under %r, a text that is only a bracketed list su
             "[ALC_all_envs_public_import ALC_Prod_WDC06_private_import], the PagerDuty summary %r, or the compliance "
             "check's JSON report" % (ALERT_HEADER, PAGERDUTY_SUMMARY + ": NAME ..."))
 _BRACKETED = re.compile(r"^\[([^\[\]]*)\]$")
-_FENCE = re.compile(r"^(~~~|```)[\w-]*$")
+_FENCE = re.compile(r"^(~{3,}|`{3,})[\w-]*$")
 
 
 class AlertError(ValueError):

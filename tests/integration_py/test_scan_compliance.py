@@ -5,9 +5,14 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils.alert import alert_scans
+
 ALERTS = {"scan_compliance_github_issue": True, "scan_compliance_pagerduty": True}
 ALERT_TEXT = ("The following scans are identified as failing and need investigation:\n\n"
               "[ALC_all_envs_public_import ALC_Prod_WDC06_private_import]")
+# the issue body shows the list in a code block (inert), where the strict alert reader still finds it
+ISSUE_ALERT = ("The following scans are identified as failing and need investigation:\n\n```text\n"
+               "[ALC_all_envs_public_import ALC_Prod_WDC06_private_import]\n```")
 
 
 def run_check(lab, tmp_path, *args, env=None, **extra_vars):
@@ -32,8 +37,9 @@ def test_runbook_example_one_issue_one_page_then_a_comment_and_the_same_key(lab,
     assert data["check"]["failing"] == ["ALC_all_envs_public_import", "ALC_Prod_WDC06_private_import"]
     assert data["check"]["requests"] == 2
     markdown = (tmp_path / "scan_compliance.md").read_text()
-    assert markdown.startswith(ALERT_TEXT + "\n\n| Scan | Zone | Verdict | Due | Evidence | Runbook step |")
-    assert "| `ALC_Prod_WDC06_private_import` | ALC_Prod_WDC06_SZ (private) | **missing** |" in markdown
+    assert markdown.startswith(ISSUE_ALERT + "\n\n| Scan | Zone | Verdict | Due | Evidence | Runbook step |")
+    assert alert_scans(markdown) == ["ALC_all_envs_public_import", "ALC_Prod_WDC06_private_import"]
+    assert "| `ALC_Prod_WDC06_private_import` | `ALC_Prod_WDC06_SZ` (private) | **missing** |" in markdown
     assert "result #" in markdown and "4180/6400 IPs" in markdown
     junit = ET.parse(tmp_path / "scan_compliance.junit.xml").getroot()
     assert junit.get("failures") == "2" and junit.get("tests") == "11"
@@ -41,7 +47,7 @@ def test_runbook_example_one_issue_one_page_then_a_comment_and_the_same_key(lab,
     assert failed == ["ALC_all_envs_public_import", "ALC_Prod_WDC06_private_import"]
     issues = lab.world.github.repositories["alchemy-conductors/team"]["issues"]
     assert len(issues) == 1 and issues[1]["title"] == "Nessus scan compliance: failing scans on 2026-11-26"
-    assert issues[1]["body"].startswith(ALERT_TEXT)
+    assert issues[1]["body"].startswith(ISSUE_ALERT)
     assert [label["name"] for label in issues[1]["labels"]] == ["nessus-compliance"]
     (event,) = lab.world.pagerduty.events
     assert event["action"] == "trigger" and event["dedup_key"] == "nessus-scan-compliance-2026-11-26"
@@ -56,7 +62,7 @@ def test_runbook_example_one_issue_one_page_then_a_comment_and_the_same_key(lab,
     again = run_check(lab, tmp_path)
     assert again.returncode == 0, again.stdout
     assert len(issues) == 1 and issues[1]["comments"] == 1
-    assert issues[1]["_comments"][0]["body"].startswith(ALERT_TEXT)
+    assert issues[1]["_comments"][0]["body"].startswith(ISSUE_ALERT)
     assert [e["dedup_key"] for e in lab.world.pagerduty.events] == ["nessus-scan-compliance-2026-11-26"] * 2
     assert len([i for i in lab.world.pagerduty.incidents
                 if i["status"] == "triggered" and i["incident_key"] == "nessus-scan-compliance-2026-11-26"]) == 1

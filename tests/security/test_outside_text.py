@@ -8,6 +8,7 @@ run did (refused before any request, or went on with the validated names only).
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -123,3 +124,54 @@ def test_the_awx_workflow_hands_on_only_scan_names(lab_factory, tmp_path, monkey
                                                         **artifacts))
     assert remediate[0] == 0, remediate[2][-3000:]
     assert [c for c in lab.calls("securitycenter") if c.endswith("/launch")] == ["POST /rest/scan/9/launch"]
+
+
+HOSTILE = ("@org/team see [the fix](http://evil.example) <img src=x onerror=alert(1)> [code]<b>x</b>[/code] "
+           "{{ lookup('ansible.builtin.pipe', 'touch MARKER') }}")
+
+
+def hostile_scenario(tmp_path, parent, scan, **latest):
+    """A scenario whose scan result carries hostile error details, as Security Center would send them back."""
+    spec = {"extends": parent, "overrides": [{"scan": scan, "set": {"latest": dict(
+        latest, error_details=HOSTILE.replace("MARKER", str(tmp_path / "pwned")))}}]}
+    if parent == "public_scan_stuck":
+        spec["overrides"][0]["set"]["launch"] = {"stuck": "queued"}
+    path = tmp_path / "hostile.yaml"
+    path.write_text(json.dumps(spec))
+    return str(path)
+
+
+def only_in_code(html, needle):
+    """``needle`` occurs in ``html``, and only inside <code> elements."""
+    outside = re.sub(r"<code>.*?</code>", "", html, flags=re.S)
+    return needle in html and needle not in outside
+
+
+def test_security_centers_text_is_inert_in_the_github_issue(lab_factory, tmp_path):
+    from markdown_it import MarkdownIt
+
+    lab = lab_factory(hostile_scenario(tmp_path, "default", "ALC_all_envs_public_import", final="Partial",
+                                       duration=30000, scanned_ips=4180))
+    proc = lab.playbook("playbooks/scan_compliance.yml", extra_vars={
+        "scan_compliance_report_dir": str(tmp_path / "reports"), "scan_compliance_github_issue": True})
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    issues = lab.world.github.repositories[lab.settings["GITHUB_REPOSITORY"]]["issues"]
+    (issue,) = [i for i in issues.values() if "scan compliance" in i["title"]]
+    html = MarkdownIt("commonmark", {"html": True}).enable("table").render(issue["body"])
+    assert "<img" not in html and 'href="http://evil.example"' not in html
+    assert only_in_code(html, "@org/team") and only_in_code(html, "&lt;img src=x")
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_security_centers_text_is_plain_in_the_servicenow_request(lab_factory, tmp_path):
+    lab = lab_factory(hostile_scenario(tmp_path, "public_scan_stuck", "ALC_FR2_public_import", final="Partial",
+                                       scanned_ips=96))
+    proc = lab.playbook("playbooks/remediate_public_scan.yml", extra_vars=dict(
+        scan="ALC_FR2_public_import", remediation_record_dir=str(tmp_path / "records"),
+        remediate_public_scan_poll_interval=0.5, remediate_public_scan_poll_max_interval=1,
+        remediate_public_scan_wait_timeout=3))
+    assert proc.returncode == 2, proc.stdout[-3000:]
+    (ticket,) = lab.world.servicenow.records("sc_request")
+    assert "[code]" not in ticket["description"].lower() and "[ code ]<b>x</b>[/ code ]" in ticket["description"]
+    assert "@org/team see [the fix](http://evil.example)" in ticket["description"]  # shown, as text
+    assert not (tmp_path / "pwned").exists()

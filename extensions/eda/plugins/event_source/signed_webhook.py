@@ -47,7 +47,7 @@ PAGERDUTY_SUMMARY = "SCANS FAILED - failed nessus scans require investigation:"
 SCAN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.~+-]{0,127}$")
 MAX_SCANS = 100
 _BRACKETED = re.compile(r"^\[([^\[\]]*)\]$")
-_FENCE = re.compile(r"^(~~~|```)[\w-]*$")
+_FENCE = re.compile(r"^(~{3,}|`{3,})[\w-]*$")
 _DELIVERY = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
