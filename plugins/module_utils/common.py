@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ansible.module_utils.basic import missing_required_lib
 
-from .transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ApiError
+from .transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ApiError, insecure_warning
 
 
 class ModuleFailure(Exception):
@@ -45,6 +45,10 @@ def run_client(module, client_factory, action):
         client = client_factory(module)
     except ValueError as exc:
         module.fail_json(msg=str(exc))
+    http = getattr(client, "http", None)
+    warning = insecure_warning(http.system, http.verify) if http is not None else None
+    if warning:
+        module.warn(warning)
     result = {}
     try:
         with client:

@@ -68,7 +68,7 @@ def _atomic_write(path, text):
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, 0o640)  # what a run found and did: for the team, not for every user of the machine
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -13,6 +13,7 @@ code and message, never a credential.
 from __future__ import annotations
 
 import json
+import os
 from urllib.parse import urlsplit
 
 try:
@@ -112,7 +113,28 @@ def validate_base_url(url, system, setting):
         raise ValueError(
             "%s: %s must be an absolute http(s) URL such as https://sc.example.com, got %r" % (system, setting, url)
         )
+    if parts.scheme == "http" and (parts.hostname or "").lower() not in allowed_http_hosts():
+        raise ValueError(
+            "%s: %s is plain http (%s): the credentials would cross the network in clear text. Use https://; for "
+            "a test system only, name its host in %s" % (system, setting, url, ALLOW_HTTP_ENV)
+        )
     return url.rstrip("/")
+
+
+# Plain http is refused unless the user names the host it may be used for (a test system on their own machine).
+ALLOW_HTTP_ENV = "NESSUS_COMPLIANCE_ALLOW_HTTP"
+
+
+def allowed_http_hosts():
+    return {h.strip().lower() for h in os.environ.get(ALLOW_HTTP_ENV, "").split(",") if h.strip()}
+
+
+def insecure_warning(system, verify):
+    """The warning every run prints while a system's certificates are not checked, or None."""
+    if verify is not False:
+        return None
+    return ("%s: certificate checks are off (validate_certs=false): anyone on the network path can read and change "
+            "this run's requests, credentials included. Give the system's CA bundle (ca_path) instead." % system)
 
 
 def validate_timeout(timeout, system):

@@ -60,6 +60,8 @@ def test_write_then_read_round_trips_and_leaves_no_temporary_file(tmp_path):
     assert open(md_path, encoding="utf-8").read() == rec.markdown(record)
     assert sorted(os.listdir(tmp_path / "reports")) == sorted([os.path.basename(json_path), os.path.basename(md_path)])
     assert rec.read(str(tmp_path / "reports"), dict(record, entries=[])) == record
+    # what a run found and did is for the team: readable by the owner's group, not by every user of the machine
+    assert {os.stat(p).st_mode & 0o777 for p in (json_path, md_path)} == {0o640}
 
 
 def test_read_ignores_another_runs_file(tmp_path):

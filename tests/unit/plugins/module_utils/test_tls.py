@@ -6,7 +6,11 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.settings import SYSTEMS, from_environment
-from ansible_collections.conductors.nessus_compliance.plugins.module_utils.transport import ApiError, TransportError
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils.transport import (
+    ALLOW_HTTP_ENV,
+    ApiError,
+    TransportError,
+)
 
 
 def client(system, settings, ca_path):
@@ -35,3 +39,16 @@ def test_an_unknown_ca_is_refused(system, lab):
         except ApiError:
             pass  # an HTTP answer (404 and the like): TLS was fine
     assert lab.calls(), "the request with the CA bundle reached the lab"
+
+
+@pytest.mark.parametrize("system", sorted(SYSTEMS))
+def test_plain_http_is_refused_unless_its_host_is_named(system, lab, monkeypatch):
+    settings = {k: v.replace("https://", "http://") if isinstance(v, str) else v for k, v in lab.settings.items()}
+    monkeypatch.delenv(ALLOW_HTTP_ENV, raising=False)
+    with pytest.raises(ValueError, match="plain http .*clear text.*%s" % ALLOW_HTTP_ENV):
+        client(system, settings, None)
+    monkeypatch.setenv(ALLOW_HTTP_ENV, "sc.example.com, 127.0.0.1")  # opted in by name, for a test system
+    made, _http = client(system, settings, None)
+    made.close()
+    assert lab.calls() == []
+

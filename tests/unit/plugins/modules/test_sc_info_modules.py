@@ -110,3 +110,15 @@ def test_url_without_scheme_fails_before_any_request(lab_env, run_module, monkey
     monkeypatch.setenv("TSC_URL", "sc.example.com")
     result = run_module(sc_zone_info, {}, fails=True)
     assert "must be an absolute http(s) URL" in result["msg"]
+
+
+def test_every_run_with_certificate_checks_off_says_so(lab_env, run_module, monkeypatch):
+    warnings = []
+    monkeypatch.setattr(sc_scan_info.AnsibleModule, "warn", lambda self, text: warnings.append(text))
+    run_module(sc_scan_info, {"validate_certs": False})
+    assert warnings == ["Security Center: certificate checks are off (validate_certs=false): anyone on the network "
+                        "path can read and change this run's requests, credentials included. Give the system's CA "
+                        "bundle (ca_path) instead."]
+    warnings.clear()
+    run_module(sc_scan_info, {})
+    assert warnings == []
