@@ -29,7 +29,7 @@ CLOCK_TESTS ?= tests/integration_py/test_public_branch.py tests/integration_py/t
   tests/integration_py/test_remediate_from_alert.py tests/integration_py/test_private_branch.py
 CLOCK_SHIFTS ?= +3d +400d
 
-.PHONY: help venv testhosts faketime clock faults demo test lab-up lab-down lint sanity units scenarios molecule importer changelog smoke bench clean
+.PHONY: help venv testhosts faketime clock security faults demo test lab-up lab-down lint sanity units scenarios molecule importer changelog smoke bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -70,7 +70,7 @@ demo: venv ## start the lab and run the main job against it
 
 test: venv ## every quality gate and every test (what .ci/run runs)
 	@start=$$(date +%s); \
-	for gate in lint sanity units scenarios faults clock molecule importer changelog smoke; do \
+	for gate in lint sanity units scenarios faults security clock molecule importer changelog smoke; do \
 	  echo; echo "=================== make $$gate"; \
 	  $(MAKE) --no-print-directory $$gate || { echo "FAILED: make $$gate"; exit 1; }; \
 	done; \
@@ -90,6 +90,10 @@ scenarios: venv testhosts ## playbooks run by ansible-playbook against the lab
 
 faults: venv ## the fault matrix: one injected fault per full run, no repeated action, the table printed
 	$(BIN)/python -m pytest -p no:cacheprovider -rs -n $(SCENARIO_WORKERS) tests/faults
+
+security: venv ## outside text is data: templating attempts, hostile webhooks and clients, inert output (README: Security)
+	$(BIN)/python -m pytest -p no:cacheprovider -rs -n $(SCENARIO_WORKERS) tests/security \
+	  tests/unit/plugins/module_utils/test_alert.py tests/unit/plugins/module_utils/test_inert.py tests/unit/test_signed_webhook.py
 
 clock: venv faketime ## the scenarios that judge times, with the controller's clock moved (faketime): nothing may use it
 	for shift in $(CLOCK_SHIFTS); do \
