@@ -29,10 +29,11 @@ CLOCK_TESTS ?= tests/integration_py/test_public_branch.py tests/integration_py/t
   tests/integration_py/test_remediate_from_alert.py tests/integration_py/test_private_branch.py
 CLOCK_SHIFTS ?= +3d +400d
 
-.PHONY: help venv testhosts faketime clock security faults demo test lab-up lab-down lint sanity units scenarios molecule importer changelog smoke bench clean
+.PHONY: help venv testhosts faketime clock security faults demo test run lab-up lab-down lab-status lint sanity units scenarios molecule importer changelog smoke matrix bench clean
 
-help: ## list the targets
+help: ## list the targets, and whether a lab is running
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@echo; $(MAKE) --no-print-directory lab-status
 
 $(BIN)/.installed: requirements-dev.txt requirements.txt
 	@echo "== toolchain in $(VENV) ($(PYTHON))"
@@ -49,8 +50,18 @@ $(BIN)/.installed: requirements-dev.txt requirements.txt
 
 venv: $(BIN)/.installed ## create the pinned toolchain in .venv (done by every target that needs it)
 
-lab-up: venv ## start the lab in the background: make lab-up SCENARIO=name [SSH=1]; settings in .lab/env.sh
-	$(BIN)/python -m lab up --scenario $(SCENARIO) --dir $(LAB_DIR) $(if $(filter-out 0,$(SSH)),--ssh)
+lab-up: venv ## start the lab in the background: make lab-up SCENARIO=name [SSH=1] [REPLACE=1]; settings in .lab/env.sh
+	$(BIN)/python -m lab up --scenario $(SCENARIO) --dir $(LAB_DIR) $(if $(filter-out 0,$(SSH)),--ssh) \
+	  $(if $(filter-out 0,$(REPLACE)),--replace)
+
+run: venv ## the main command against the running lab: make run ZONE=ALC_Prod_WDC06_SZ [ARGS='--check']
+	@[ -f $(LAB_DIR)/env.sh ] || { echo "no lab running: make lab-up SCENARIO=default first"; exit 1; }
+	set -a; . $(LAB_DIR)/env.sh; set +a; \
+	  $(BIN)/ansible-playbook -i $(LAB_DIR)/lab.scan_zones.yml playbooks/remediate_private_scan.yml \
+	    -e zone=$(or $(ZONE),ALC_Prod_WDC06_SZ) -e remediation_record_dir=$(abspath $(REPORTS)) $(ARGS)
+
+lab-status: ## is a lab running, with which scenario
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -m lab status --dir $(LAB_DIR); else echo "no lab (make venv first)"; fi
 
 lab-down: ## stop the lab
 	@if [ -x $(BIN)/python ]; then $(BIN)/python -m lab down --dir $(LAB_DIR); fi
@@ -70,9 +81,9 @@ demo: venv ## start the lab and run the main job against it
 
 test: venv ## every quality gate and every test (what .ci/run runs)
 	@start=$$(date +%s); \
-	for gate in lint sanity units scenarios faults security clock molecule importer changelog smoke; do \
+	for gate in lint sanity units scenarios faults security clock molecule importer changelog matrix; do \
 	  echo; echo "=================== make $$gate"; \
-	  $(MAKE) --no-print-directory $$gate || { echo "FAILED: make $$gate"; exit 1; }; \
+	  MATRIX_MAIN_BY_GATES=1 $(MAKE) --no-print-directory $$gate || { echo "FAILED: make $$gate"; exit 1; }; \
 	done; \
 	echo; echo "all gates passed in $$(( $$(date +%s) - start )) s"
 
@@ -127,7 +138,11 @@ importer: venv ## build the collection and run galaxy-importer on the tarball
 changelog: venv ## antsibull-changelog lint
 	$(BIN)/antsibull-changelog lint
 
-smoke: ## unit tests and one scenario on the newest ansible-core under Python 3.12
+# In make test (MATRIX_MAIN_BY_GATES=1) the main .venv's ansible-core (2.19) is make units' and make scenarios': not run twice.
+matrix: venv ## every ansible-core from requires_ansible to the newest: sanity, units, scenarios (VERSIONS=2.16,2.20)
+	PY312=$(PY312) $(BIN)/python .ci/matrix.py run $(if $(VERSIONS),--versions $(VERSIONS))
+
+smoke: ## unit tests and one scenario on the newest ansible-core under Python 3.12 (make matrix covers it)
 	@[ -n "$(PY312)" ] || { echo "no Python 3.12 found (set PY312=/path/to/python3.12)"; exit 1; }
 	[ -x $(SMOKE_VENV)/bin/python ] || $(PY312) -m venv $(SMOKE_VENV)
 	$(SMOKE_VENV)/bin/pip install -q -U pip 2>&1 | { grep -v 'is ignored' || true; }

@@ -11,6 +11,7 @@ import sys
 import time
 
 from .server import serve
+from .world import SCENARIO_DIR, scenario_path
 
 
 def _state(lab_dir):
@@ -57,8 +58,22 @@ def down(lab_dir, quiet=False):
     return 0
 
 
+def scenarios():
+    return sorted(name[:-5] for name in os.listdir(SCENARIO_DIR) if name.endswith(".yaml"))
+
+
 def up(args):
     lab_dir = os.path.abspath(args.dir)
+    if not os.path.exists(scenario_path(args.scenario)):
+        sys.stderr.write("no scenario %r (lab/scenarios/%s.yaml); the scenarios are:\n  %s\n"
+                         % (args.scenario, args.scenario, "\n  ".join(scenarios())))
+        return 2
+    state = _state(lab_dir)
+    if state and alive(int(state["pid"])) and not args.replace:
+        sys.stderr.write("a lab is already running in %s (pid %s, scenario %s): make lab-down first, or replace it with "
+                         "make lab-up REPLACE=1 (python -m lab up --replace)\n"
+                         % (lab_dir, state["pid"], state.get("scenario", "?")))
+        return 2
     down(lab_dir, quiet=True)
     os.makedirs(lab_dir, exist_ok=True)
     for name in ("requests.jsonl", "state.json"):
@@ -107,6 +122,7 @@ def main(argv=None):
         p.add_argument("--speed", type=float, help="simulated seconds per real second (overrides the scenario)")
         p.add_argument("--ssh", action="store_true", default=os.environ.get("LAB_SSH", "") not in ("", "0"),
                        help="run each scanner as an SSH host (needs root, unshare and sshd; also LAB_SSH=1)")
+        p.add_argument("--replace", action="store_true", help="stop a lab already running in --dir first")
     for name in ("down", "status"):
         p = sub.add_parser(name)
         p.add_argument("--dir", default=".lab")
@@ -119,7 +135,11 @@ def main(argv=None):
     if args.command == "down":
         return down(os.path.abspath(args.dir))
     state = _state(os.path.abspath(args.dir))
-    print(json.dumps(state) if state and alive(int(state["pid"])) else "no lab running")
+    if state and alive(int(state["pid"])):
+        print("lab running in %s: scenario %s, pid %s; settings in %s" % (
+            os.path.abspath(args.dir), state.get("scenario", "?"), state["pid"], os.path.join(args.dir, "env.sh")))
+    else:
+        print("no lab running in %s (make lab-up SCENARIO=name)" % os.path.abspath(args.dir))
     return 0
 
 

@@ -209,7 +209,8 @@ class Lab:
         fd = os.open(os.path.join(self.lab_dir, "secrets.json"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
             json.dump(sorted(set(self.world.secrets.values.values())), handle)
-        state = {"pid": os.getpid(), "started": time.time(), "urls": {n: self.url(n) for n in self.servers}}
+        state = {"pid": os.getpid(), "started": time.time(), "scenario": self.world.spec.get("name", ""),
+                 "urls": {n: self.url(n) for n in self.servers}}
         with open(os.path.join(self.lab_dir, "state.json.tmp"), "w", encoding="utf-8") as handle:
             json.dump(state, handle)
         os.replace(os.path.join(self.lab_dir, "state.json.tmp"), os.path.join(self.lab_dir, "state.json"))

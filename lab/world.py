@@ -74,8 +74,10 @@ def load_scenario(name):
     with open(path, encoding="utf-8") as handle:
         spec = yaml.safe_load(handle) or {}
     parent = spec.pop("extends", None)
+    own_name = spec.get("name") or os.path.splitext(os.path.basename(path))[0]
     if parent:
         spec = _deep_merge(load_scenario(parent), spec)
+    spec["name"] = own_name  # a scenario is named by its own file, not by the one it extends
     for dotted, items in (spec.pop("append", None) or {}).items():  # {"securitycenter.zones": [...]}: added to the list
         parent, _dot, key = dotted.rpartition(".")
         node = spec
@@ -83,7 +85,6 @@ def load_scenario(name):
             node = node.setdefault(part, {})
         node[key] = list(node.get(key) or []) + copy.deepcopy(items)
     overrides = spec.pop("overrides", None)
-    spec["name"] = spec.get("name") or os.path.splitext(os.path.basename(path))[0]
     return _apply_overrides(spec, overrides)
 
 
