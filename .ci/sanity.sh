@@ -28,7 +28,7 @@ COLL=$WORK/ansible_collections/conductors/nessus_compliance
 mkdir -p "$COLL"
 git ls-files -z --cached --others --exclude-standard -- . ':!:.ci' | tar --null -T - -cf - | tar -xf - -C "$COLL"
 cd "$COLL"
-ansible-test sanity --venv --python 3.11 --color no "$@" 2>&1 | tee "$WORK/sanity.log"
+ansible-test sanity --venv --python "${SANITY_PYTHON:-3.11}" --color no "$@" 2>&1 | tee "$WORK/sanity.log"
 if grep -q "^WARNING: Skipping" "$WORK/sanity.log"; then
   echo "ansible-test skipped tests (see WARNING lines above)" >&2
 fi
