@@ -74,22 +74,23 @@ zones:
     visibility: public
     c_code: ALC
 
----
+
 # site.scan_zones.yml: the shipped table with the site's settings and constructed groups
-plugin: conductors.nessus_compliance.scan_zones
-table_file: alc_table.yml
-site_settings:
-  ALC_Prod_WDC06_SZ:
-    domain: infra.example.cloud
-compose:
-  ansible_host: classic_hostname ~ '.' ~ classic_domain
-keyed_groups:
-  - key: scanner_regions
-    prefix: region
-strict: true
-cache: true
-cache_plugin: ansible.builtin.jsonfile
-cache_connection: ~/.cache/ansible-scan-zones
+# (commented: EXAMPLES must be one YAML document for ansible-core 2.16's sanity)
+# plugin: conductors.nessus_compliance.scan_zones
+# table_file: alc_table.yml
+# site_settings:
+#   ALC_Prod_WDC06_SZ:
+#     domain: infra.example.cloud
+# compose:
+#   ansible_host: classic_hostname ~ '.' ~ classic_domain
+# keyed_groups:
+#   - key: scanner_regions
+#     prefix: region
+# strict: true
+# cache: true
+# cache_plugin: ansible.builtin.jsonfile
+# cache_connection: ~/.cache/ansible-scan-zones
 """
 
 import os
