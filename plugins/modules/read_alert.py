@@ -19,8 +19,8 @@ description:
     the variable raw, before any templating, and never renders it; the playbooks never name these variables in
     Jinja.
   - Read strictly - the bracketed line right under C(The following scans are identified as failing and need
-    investigation:), a text that is only one bracketed list, the PagerDuty summary C(SCANS FAILED - failed nessus
-    scans require investigation: NAME ...), or the JSON report's C(check.failing). Brackets anywhere else (for
+    investigation:), a text that is only one bracketed list, the PagerDuty summary (C(SCANS FAILED - failed nessus
+    scans require investigation:) and the names), or the JSON report's C(check.failing). Brackets anywhere else (for
     example Security Center's C([Errno 111])) choose nothing. Every name must have the shape of a scan name; the
     playbook then checks each against Security Center and the scan-zone table before anything happens.
   - Anything else fails with what was expected and what was not understood, before any request.

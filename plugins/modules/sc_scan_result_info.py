@@ -32,7 +32,7 @@ options:
   end_time:
     description:
       - End of the window, as an epoch in seconds. Defaults to Security Center's clock (the envelope's
-        C(timestamp)), never the controller's: the two may be days apart.
+        C(timestamp)), never the controller's, which may be days apart from it.
     type: int
   window_hours:
     description:
