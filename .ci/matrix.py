@@ -52,7 +52,8 @@ REQUIREMENTS = ["requirements-matrix.txt", "requirements.txt"]
 # One ansible-test at a time, in a HOME of its own: two ansible-test runs create the same per-test venvs under
 # ~/.ansible/test/venv (the same requirements hash on two versions), and make sanity may run beside the matrix.
 SANITY_LOCK = threading.Lock()
-SANITY_HOME = os.path.join(ROOT, ".venv-matrix", "home")
+# (outside the checkout, so that a fresh clone reuses ansible-test's per-test venvs like make sanity does)
+SANITY_HOME = os.environ.get("MATRIX_SANITY_HOME") or os.path.expanduser("~/.cache/ansible-test-matrix")
 # CPU-bound steps yield to the scenarios, which judge (simulated) times: make test runs the matrix beside other gates.
 NICE = ["nice", "-n", "10"]
 
