@@ -259,7 +259,6 @@ def project(types, typ, value, tree):
     return out
 
 
-
 class Machine:
     """A scanner host. ``phase(now)``: up | down | booting | off; ``nessusd(now)``: running | loading | stopped."""
 

@@ -296,8 +296,8 @@ class Contract:
         kind = (response.mimetype or "").lower()
         schema = content.get(kind)
         if schema is None:
-            return ["%s HTTP %s answered %s, the contract has %s" % (operation.key, status, kind or "no content type",
-                                                                      ", ".join(sorted(content)))]
+            return ["%s HTTP %s answered %s, the contract has %s"
+                    % (operation.key, status, kind or "no content type", ", ".join(sorted(content)))]
         try:
             body = json.loads(response.get_data(as_text=True) or "null")
         except ValueError as exc:

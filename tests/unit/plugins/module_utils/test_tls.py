@@ -51,4 +51,3 @@ def test_plain_http_is_refused_unless_its_host_is_named(system, lab, monkeypatch
     made, _http = client(system, settings, None)
     made.close()
     assert lab.calls() == []
-
