@@ -29,7 +29,7 @@ CLOCK_TESTS ?= tests/integration_py/test_public_branch.py tests/integration_py/t
   tests/integration_py/test_remediate_from_alert.py tests/integration_py/test_private_branch.py
 CLOCK_SHIFTS ?= +3d +400d
 
-.PHONY: help venv testhosts faketime clock security faults demo test run lab-up lab-down lab-status lint sanity units scenarios molecule importer changelog smoke matrix bench clean
+.PHONY: help venv testhosts faketime clock security faults demo test run site lab-up lab-down lab-status lint sanity units scenarios molecule importer changelog smoke matrix bench clean
 
 help: ## list the targets, and whether a lab is running
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -59,6 +59,11 @@ run: venv ## the main command against the running lab: make run ZONE=ALC_Prod_WD
 	set -a; . $(LAB_DIR)/env.sh; set +a; \
 	  $(BIN)/ansible-playbook -i $(LAB_DIR)/lab.scan_zones.yml playbooks/remediate_private_scan.yml \
 	    -e zone=$(or $(ZONE),ALC_Prod_WDC06_SZ) -e remediation_record_dir=$(abspath $(REPORTS)) $(ARGS)
+
+site: ## write inventory/site.scan_zones.yml (your site settings) from the shipped example, if it is not there
+	@if [ -e inventory/site.scan_zones.yml ]; then echo "inventory/site.scan_zones.yml exists: edit it"; \
+	else cp inventory/site.scan_zones.yml.example inventory/site.scan_zones.yml; \
+	  echo "wrote inventory/site.scan_zones.yml: set every 'SET ME' (domain, bastion_target) you use"; fi
 
 lab-status: ## is a lab running, with which scenario
 	@if [ -x $(BIN)/python ]; then $(BIN)/python -m lab status --dir $(LAB_DIR); else echo "no lab (make venv first)"; fi

@@ -51,7 +51,8 @@ options:
   site_settings:
     description:
       - Per-zone values that fill in or override the table's site settings (C(domain), C(bastion_target)),
-        keyed by zone name. See the examples.
+        keyed by zone name. See the examples and the shipped C(inventory/site.scan_zones.yml.example).
+      - A value of C(SET ME) (the example's placeholder) or null counts as not set.
     type: dict
     default: {}
 """
@@ -107,6 +108,9 @@ from ansible_collections.conductors.nessus_compliance.plugins.module_utils.scan_
 )
 
 
+PLACEHOLDER = "SET ME"  # inventory/site.scan_zones.yml.example's mark for a value the site must give
+
+
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     NAME = "conductors.nessus_compliance.scan_zones"
 
@@ -156,7 +160,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                                          % (path, name, ", ".join(unknown), ", ".join(SITE_SETTINGS)))
         for zone in zones:
             for key, value in (settings.get(zone["name"]) or {}).items():
-                zone[key] = value
+                if value not in (None, "", PLACEHOLDER):  # the example's "SET ME" is not a value
+                    zone[key] = value
             if zone["visibility"] == "private":
                 zone["site_settings_missing"] = [f for f in SITE_SETTINGS if not zone.get(f)]
         return zones
