@@ -10,7 +10,7 @@ in its own venv (``.venv-matrix/<minor>``, from ``requirements-matrix.txt``; 2.1
 * the unit tests (``tests/unit``);
 * the private-branch and compliance scenarios against the lab (plus the smoke run's zone-health scenario).
 
-Versions run side by side (``MATRIX_JOBS``, default 3: the scenarios mostly wait on the lab's simulated time). Each
+Versions run side by side (``MATRIX_JOBS``, default 2: at 3 on a busy machine, tests that judge times flaked). Each
 version's output is in ``tests/output/matrix/<minor>.log``; the table is printed and written to
 ``tests/output/matrix.json``, and README.md's table (between the ``matrix`` markers) is rewritten from it.
 ``make matrix`` fails if a version failed or if README.md's table differed from what was run.
@@ -238,17 +238,15 @@ def table(rows):
 
 
 def readme_table(data):
-    """README.md's table: what was tested on which minor; no counts or patch releases (they change every week)."""
+    """README.md's table: which minor was tested how, under which Python. No counts, no patch releases and no
+    verdicts (they change every run; make matrix fails when a version fails): it changes when what is run does."""
     lines = ["| ansible-core | Python | `ansible-test sanity` | unit tests | private-branch and compliance scenarios |",
              "|---|---|---|---|---|"]
     for r in data["rows"]:
-        def mark(result, r=r):
-            if r.get("error") or (result or {}).get("failed"):
-                return "**fails**"
-            if result is None:
-                return "not run"
-            return "passes"
-        cells = [r["version"], r["python"]] + [mark(r.get(k)) for k in ("sanity", "units", "scenarios")]
+        sanity = r.get("sanity")
+        cells = [r["version"], r["python"],
+                 "no" if sanity is None else "yes" + (" (`%s`)" % sanity["by"] if "by" in sanity else ""),
+                 "yes" if r.get("units") else "no", "yes" if r.get("scenarios") else "no"]
         lines.append("| %s |" % " | ".join(cells))
     return "\n".join(lines)
 
@@ -277,7 +275,7 @@ def main():
     sub = parser.add_subparsers(dest="cmd", required=True)
     run = sub.add_parser("run")
     run.add_argument("--versions", help="comma-separated minors (default: every supported one)")
-    run.add_argument("--jobs", type=int, default=int(os.environ.get("MATRIX_JOBS", "3")))
+    run.add_argument("--jobs", type=int, default=int(os.environ.get("MATRIX_JOBS", "2")))
     check = sub.add_parser("readme")
     check.add_argument("--check", action="store_true", help="fail if README.md's table differs from the last run")
     args = parser.parse_args()
