@@ -294,8 +294,8 @@ def main():
         sys.exit("not a supported minor: %s (supported: %s)" % (", ".join(unknown), ", ".join(versions)))
     os.makedirs(LOGS, exist_ok=True)
     start = time.monotonic()
-    print("== ansible-core %s (requires_ansible), %d at a time; logs in tests/output/matrix/" % (
-        ", ".join(chosen), args.jobs), flush=True)
+    print("== ansible-core %s (supported: %s to %s), %d at a time; logs in tests/output/matrix/" % (
+        ", ".join(chosen), versions[0], newest, args.jobs), flush=True)
     rows = {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
         # the sanity versions first: their ansible-test runs queue on one lock while the others run beside them
