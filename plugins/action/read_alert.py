@@ -11,6 +11,7 @@ variables in Jinja; this plugin reads them raw, parses them strictly, and return
 from __future__ import annotations
 
 import os
+import re
 
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
@@ -23,8 +24,13 @@ from ansible_collections.conductors.nessus_compliance.plugins.module_utils.alert
     shown,
 )
 
-SOURCES = ("alert", "alert_file", "report", "scans")
-ARGUMENT_SPEC = {"sources": {"type": "list", "elements": "str", "default": list(SOURCES)}}
+SOURCES = ("alert", "alert_file", "report", "scans", "scan")
+ARGUMENT_SPEC = {
+    "sources": {"type": "list", "elements": "str", "default": ["alert", "alert_file", "report", "scans"]},
+    "required": {"type": "bool", "default": True},
+    "zone": {"type": "str", "default": "ignore", "choices": ["ignore", "optional"]},
+}
+ZONE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.~+-]{0,127}$")
 
 
 def plain(value):
@@ -45,12 +51,12 @@ def read_file(path, name):
 
 def read(name, value):
     """The validated scan names of one source, from its raw value."""
-    if name == "scans":
+    if name in ("scans", "scan"):
         if isinstance(value, str):
             value = value.split()
         if not isinstance(value, (list, tuple)):
             raise AlertError("scans: expected a list of scan names, got %s" % type(value).__name__)
-        return scan_names([plain(v) if isinstance(v, str) else v for v in value], "scans")
+        return scan_names([plain(v) if isinstance(v, str) else v for v in value], name)
     if not isinstance(value, str):
         raise AlertError("%s: expected %s, got %s" % (name, "text" if name == "alert" else "a path", type(value).__name__))
     if name == "alert":
@@ -77,15 +83,19 @@ class ActionModule(ActionBase):
         unknown = [s for s in args["sources"] if s not in SOURCES]
         if unknown:
             raise AnsibleActionFail("sources: unknown %s; choose from %s" % (", ".join(unknown), ", ".join(SOURCES)))
+        zone = task_vars.get("zone") if args["zone"] == "optional" else None
+        if zone is not None and (not isinstance(zone, str) or not ZONE_NAME.match(zone)):
+            # checked before any task names it: a zone is a name of the scan-zone table, never a template
+            raise AnsibleActionFail("zone: %s is not a scan zone's name (see the scan-zone table)" % shown(zone))
         given = [name for name in args["sources"] if task_vars.get(name) is not None]
-        if len(given) != 1:
+        if len(given) > 1 or (not given and args["required"]):
             wanted = " or ".join("-e %s=..." % s for s in args["sources"])
             raise AnsibleActionFail("Give the alert once: %s (%s)" % (
                 wanted, "none was given" if not given else "got " + ", ".join(given)))
-        source = given[0]
+        source = given[0] if given else None
         try:
-            names = read(source, task_vars[source])
+            names = read(source, task_vars[source]) if source else []
         except AlertError as exc:
             raise AnsibleActionFail(str(exc)) from None
-        result.update(changed=False, scans=names, source=source)
+        result.update(changed=False, scans=names, source=source, zone=plain(zone) if zone is not None else None)
         return result

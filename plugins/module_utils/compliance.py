@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
+from .alert import SCAN_NAME
 from .scan_progress import ACTIVE_STATUSES, summarize_progress
 from .schedules import ScheduleError, dependent_on, describe, due_runs
 
@@ -75,10 +76,25 @@ def iso(epoch, zone=timezone.utc):
 
 
 def alert_text(failing_names):
-    """The runbook's alert: the header, a blank line, then the names in square brackets."""
+    """The runbook's alert: the header, a blank line, then the names in square brackets.
+
+    Only names of a scan name's shape go in the list (what the alert readers act on); a scan named otherwise in
+    Security Center (``A B`` with a space would read as two other scans) is named after it, for a human.
+    """
     if not failing_names:
         return ""
-    return "%s\n\n[%s]" % (ALERT_HEADER, " ".join(failing_names))
+    remediable, others = split_remediable(failing_names)
+    text = "%s\n\n[%s]" % (ALERT_HEADER, " ".join(remediable))
+    if others:
+        text += "\n\nNot remediated automatically (not the shape of a scan name): %s" % ", ".join(
+            repr(name[:120]) for name in others)
+    return text
+
+
+def split_remediable(names):
+    """``(remediable, others)``: the names of a scan name's shape, that automation may act on, and the rest."""
+    remediable = [name for name in names if isinstance(name, str) and SCAN_NAME.match(name)]
+    return remediable, [name for name in names if name not in remediable]
 
 
 def evidence(result, zone=timezone.utc):
@@ -229,6 +245,7 @@ def summarize(rows, period):
         "failing": failing,
         "counts": counts,
         "alert_text": alert_text(failing),
+        "remediable": split_remediable(failing)[0],
         "compliant": not failing,
         "period": dict(period, start_at=iso(period["start"]), end_at=iso(period["end"]), now_at=iso(period["now"])),
         "unknown_schedules": sorted({row["name"] for row in rows if row["verdict"] == "unknown_schedule"}),

@@ -27,12 +27,28 @@ description:
   - This is an action plugin that runs on the controller, with no module to transfer.
 author:
   - Conductors SRE (@conductors)
+  - The branch playbooks read their own outside input the same way - C(scan) (one name or a list: the public
+    branch), C(scans) (the private branch's optional list), and C(zone), whose shape is checked before any task
+    names it.
 options:
   sources:
-    description: The variables the alert may come from; exactly one of them must be set.
+    description:
+      - The variables the alert may come from (V(alert), V(alert_file), V(report), V(scans), V(scan)); one of
+        them must be set, or none when O(required=false).
     type: list
     elements: str
     default: [alert, alert_file, report, scans]
+  required:
+    description: Whether one of O(sources) must be given.
+    type: bool
+    default: true
+  zone:
+    description:
+      - V(optional) also reads the C(zone) variable raw and checks that it has the shape of a scan zone's name
+        (whether the table has it is the scan_zone role's check).
+    type: str
+    choices: [ignore, optional]
+    default: ignore
 attributes:
   check_mode:
     support: full
@@ -79,8 +95,13 @@ scans:
   elements: str
   sample: [ALC_all_envs_public_import, ALC_Prod_WDC06_private_import]
 source:
-  description: The variable the alert was read from.
+  description: The variable the alert was read from (null when none was given and none was required).
   returned: success
   type: str
   sample: alert_file
+zone:
+  description: The C(zone) variable, checked, with O(zone=optional) (null otherwise or when not given).
+  returned: success
+  type: str
+  sample: ALC_Prod_WDC06_SZ
 """

@@ -212,6 +212,15 @@ counts:
   type: dict
   sample: {ok: 11, running: 1, late: 0, partial: 1, error: 0, missing: 1, no_ips: 0, import_error: 0,
            maintenance: 0, unknown_schedule: 0}
+remediable:
+  description:
+    - The failing scans whose names have the shape of a scan name - the ones the alert's list names and automation
+      may act on. A name that does not (a space, a bracket) is named after the list for a human instead, since it
+      would read as other scans.
+  returned: success
+  type: list
+  elements: str
+  sample: [ALC_all_envs_public_import, ALC_Prod_WDC06_private_import]
 alert_text:
   description: The runbook's alert text; empty when nothing fails.
   returned: success

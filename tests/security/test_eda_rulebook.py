@@ -133,10 +133,11 @@ def test_forged_unsigned_and_oversized_webhooks_start_nothing(rulebook):
 
 
 def issue_event(lab, body):
-    return {"action": "opened", "repository": {"full_name": lab.settings["GITHUB_REPOSITORY"]},
+    return {"action": "opened", "repository": {"id": 42, "full_name": lab.settings["GITHUB_REPOSITORY"]},
             "sender": {"login": "compliance-bot"},
-            "issue": {"title": "Nessus scan compliance: failing scans on 2026-11-26", "body": body,
-                      "labels": [{"name": "nessus-compliance"}]}}
+            "issue": {"id": 1001, "title": "Nessus scan compliance: failing scans on 2026-11-26", "body": body,
+                      "labels": [{"name": "nessus-compliance"}],
+                      "created_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}}
 
 
 def post_issue(port, event, delivery):

@@ -175,3 +175,21 @@ def test_security_centers_text_is_plain_in_the_servicenow_request(lab_factory, t
     assert "[code]" not in ticket["description"].lower() and "[ code ]<b>x</b>[/ code ]" in ticket["description"]
     assert "@org/team see [the fix](http://evil.example)" in ticket["description"]  # shown, as text
     assert not (tmp_path / "pwned").exists()
+
+
+@pytest.mark.parametrize("playbook, variables", [
+    ("playbooks/remediate_public_scan.yml", {"scan": "ALC_FR2_public_import{{ PAYLOAD }}"}),
+    ("playbooks/remediate_public_scan.yml", {"scan": ["ALC_FR2_public_import", "{%% set _ = PAYLOAD %%}"]}),
+    ("playbooks/remediate_private_scan.yml", {"zone": "ALC_Prod_WDC06_SZ{{ PAYLOAD }}"}),
+    ("playbooks/remediate_private_scan.yml", {"zone": "ALC_Prod_WDC06_SZ", "scans": ["{{ PAYLOAD }}"]}),
+    ("playbooks/scan_zone_health.yml", {"zone": "ALC_Prod_WDC06_SZ{{ PAYLOAD }}"}),
+], ids=["public-scan", "public-scan-list", "private-zone", "private-scans", "zone-health"])
+def test_the_branch_playbooks_read_their_input_raw(lab, tmp_path, playbook, variables):
+    """A survey answer, a Jenkins parameter or a workflow artifact with Jinja in it: refused, nothing runs."""
+    marker = tmp_path / "pwned"
+    payload = "lookup('ansible.builtin.pipe', 'touch %s')" % marker
+    hostile = json.loads(json.dumps(variables).replace("PAYLOAD", payload).replace("%%", "%"))
+    proc = lab.playbook(playbook, "--check", "-i", lab.settings["LAB_INVENTORY"],
+                        extra_vars=dict(hostile, remediation_record_dir=str(tmp_path / "records")))
+    assert proc.returncode == 2 and ("is not a scan name" in proc.stdout or "is not a scan zone's name" in proc.stdout)
+    assert not marker.exists() and lab.calls() == []

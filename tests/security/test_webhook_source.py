@@ -24,9 +24,12 @@ SCANS = ["ALC_all_envs_public_import", "ALC_Prod_WDC06_private_import"]
 
 
 def issue_event(body=ALERT_BODY, repository=REPOSITORY, labels=("nessus-compliance",), sender="compliance-bot",
-                title="Nessus scan compliance: failing scans on 2026-11-26", action="opened"):
-    return {"action": action, "repository": {"full_name": repository}, "sender": {"login": sender},
-            "issue": {"title": title, "body": body, "labels": [{"name": n} for n in labels]}}
+                title="Nessus scan compliance: failing scans on 2026-11-26", action="opened", issue_id=1001,
+                created=None):
+    created = created or datetime.now(timezone.utc)  # GitHub stamps the issue when it is opened
+    return {"action": action, "repository": {"id": 42, "full_name": repository}, "sender": {"login": sender},
+            "issue": {"id": issue_id, "title": title, "body": body, "labels": [{"name": n} for n in labels],
+                      "created_at": created.strftime("%Y-%m-%dT%H:%M:%SZ")}}
 
 
 def incident_event(title="SCANS FAILED - failed nessus scans require investigation: ALC_Prod_WDC06_private_import",
@@ -88,7 +91,7 @@ def test_a_signed_issue_puts_only_the_validated_scans_on_the_queue(source):
     assert answer.status_code == 202 and answer.json()["scans"] == SCANS
     (event,) = source.events
     assert event == {"nessus": {"scans": SCANS, "key": " ".join(sorted(SCANS)), "sender": "github",
-                                "delivery": "72d3162e-cc78-11e3-81ab-4c9367dc0958"}}
+                                "delivery": "42/1001"}}
     assert "lookup" not in json.dumps(event) and "Errno" not in json.dumps(event)  # no free text goes on
 
 
@@ -104,14 +107,14 @@ def test_signed_events_that_are_not_the_alert_are_skipped_and_the_listener_goes_
     answer = github(source, event)
     assert answer.status_code == 200 and answer.json()["accepted"] is False and reason in answer.json()["reason"]
     assert source.events == []
-    assert github(source, issue_event(), delivery="after-the-skip").status_code == 202  # still serving
+    assert github(source, issue_event(issue_id=2002)).status_code == 202  # still serving
 
 
 def test_an_allow_list_of_senders(tmp_path):
     limited = Source(tmp_path / "d.json", github_senders=["compliance-bot"]).start()
     try:
-        assert github(limited, issue_event(sender="mallory"), delivery="d1").json()["reason"] == "sender 'mallory' is not allowed"
-        assert github(limited, issue_event(), delivery="d2").status_code == 202
+        assert github(limited, issue_event(sender="mallory")).json()["reason"] == "sender 'mallory' is not allowed"
+        assert github(limited, issue_event()).status_code == 202
     finally:
         limited.stop()
 
@@ -126,6 +129,18 @@ def test_pagerduty_titles_that_are_not_the_alert_are_skipped(source, title):
     answer = pagerduty(source, incident_event(title=title, event_id="e-%d" % abs(hash(title))))
     assert answer.status_code == 200 and answer.json()["accepted"] is False
     assert pagerduty(source, incident_event(event_id="later")).status_code == 202 and len(source.events) == 1
+
+
+def test_an_old_issue_or_a_payload_without_ids_is_skipped(source):
+    old = github(source, issue_event(created=datetime.now(timezone.utc) - timedelta(days=400)))
+    assert old.status_code == 200 and "the issue was opened" in old.json()["reason"]
+    event = issue_event()
+    del event["issue"]["id"]
+    assert github(source, event).json()["reason"] == "no usable id in the signed body"
+    event = issue_event()
+    event["issue"]["labels"] = 5  # signed, but not GitHub's shape: skipped, never a 500
+    assert github(source, event).status_code == 200
+    assert source.events == []
 
 
 def test_pagerduty_of_another_service_or_too_old_is_skipped(source):
@@ -143,6 +158,9 @@ def test_a_replay_is_accepted_once_even_after_a_restart(tmp_path):
         assert github(first, issue_event()).status_code == 202
         again = github(first, issue_event())
         assert again.status_code == 200 and "a replay" in again.json()["reason"]
+        # X-GitHub-Delivery is not signed: a replay with a new one is still the same issue of the signed body
+        renamed = github(first, issue_event(), delivery="0b8e6c2a-0000-11f0-8000-000000000000")
+        assert renamed.status_code == 200 and "a replay" in renamed.json()["reason"]
         assert pagerduty(first, incident_event()).status_code == 202
         assert pagerduty(first, incident_event()).json()["accepted"] is False
     finally:
@@ -191,7 +209,7 @@ def test_slow_clients_are_cut_off(source):
     body = json.dumps(issue_event()).encode()
     head = request_bytes(body, {"X-Hub-Signature-256": "sha256=" + sign(body, GH_SECRET)})[:-len(body)]
     assert raw(source, head + body[:10], pause=3) == "HTTP/1.1 408 Request Timeout"  # the body never completes
-    assert github(source, issue_event(), delivery="after-slow").status_code == 202
+    assert github(source, issue_event(issue_id=3003)).status_code == 202
 
 
 @pytest.mark.parametrize("body, headers, status", [
@@ -208,7 +226,13 @@ def test_malformed_requests_get_4xx_never_500(source, body, headers, status):
     encoded = {k: v.encode("utf-8").decode("latin-1") for k, v in headers.items()}
     answer = requests.post(source.url, data=body, headers=encoded, timeout=10)
     assert answer.status_code == status
-    assert github(source, issue_event(), delivery="after-%d" % status).status_code == 202
+    assert github(source, issue_event(issue_id=status)).status_code == 202
+
+
+def test_a_state_that_cannot_be_written_stops_it_at_start(tmp_path):
+    (tmp_path / "file").write_text("")
+    with pytest.raises(RuntimeError, match="Not a directory|File exists"):
+        Source(tmp_path / "file" / "deliveries.json").start()
 
 
 @pytest.mark.parametrize("args, message", [
@@ -238,7 +262,8 @@ def test_verify_never_raises_and_never_accepts_without_the_secret(headers, body)
                     max_leaves=30))
 def test_vetting_never_raises_but_ignored(payload):
     vetting = signed_webhook.Vetting({"github_repository": REPOSITORY, "pagerduty_service": SERVICE}, True, True)
-    for check in (lambda: vetting.github({"X-GitHub-Event": "issues"}, payload if isinstance(payload, dict) else {}),
+    for check in (lambda: vetting.github({"X-GitHub-Event": "issues"}, payload if isinstance(payload, dict) else {},
+                                         time.time()),
                   lambda: vetting.pagerduty(payload if isinstance(payload, dict) else {}, time.time())):
         try:
             scans = check()

@@ -11,9 +11,10 @@ Arguments (each also from the environment, as named):
   github_senders (EDA_GITHUB_SENDERS, comma separated): if set, only issues opened by these logins count
   pagerduty_service (EDA_PAGERDUTY_SERVICE): the only PagerDuty service whose incidents count (required with
                       PagerDuty secrets)
-  state_file (EDA_WEBHOOK_STATE): where delivery ids are kept, so that a replay is refused after a restart too
+  state_file (EDA_WEBHOOK_STATE): where the events seen are kept, so that a replay is refused after a restart too
                       (default ~/.local/state/conductors.nessus_compliance/webhook_deliveries.json)
-  replay_window:      seconds a delivery id is remembered, and the oldest PagerDuty event accepted (default 86400)
+  replay_window:      seconds an event is remembered, and the oldest one accepted: a GitHub issue's created_at, a
+                      PagerDuty event's occurred_at (default 86400)
   max_body:           largest body accepted, in bytes (default 262144)
   header_timeout / body_timeout: seconds a client may take to send its headers / its body (default 10 / 10)
 
@@ -146,7 +147,7 @@ class Vetting:
         if pagerduty and not self.service:
             raise ValueError("signed_webhook: pagerduty_service (the service id) is needed with PagerDuty secrets")
 
-    def github(self, headers, payload):
+    def github(self, headers, payload, now):
         event, action = headers.get("X-GitHub-Event"), payload.get("action")
         if event != "issues" or action != "opened":
             raise Ignored("GitHub event %r/%r is not an opened issue" % (str(event)[:40], str(action)[:40]))
@@ -154,7 +155,8 @@ class Vetting:
         if not isinstance(repository, str) or repository.lower() != self.repository.lower():
             raise Ignored("repository %r is not %s" % (str(repository)[:100], self.repository))
         issue = payload.get("issue") if isinstance(payload.get("issue"), dict) else {}
-        labels = [label.get("name") for label in issue.get("labels") or [] if isinstance(label, dict)]
+        labels = issue.get("labels") if isinstance(issue.get("labels"), list) else []
+        labels = [label.get("name") for label in labels if isinstance(label, dict)]
         if self.label not in labels:
             raise Ignored("the issue is not labelled %s" % self.label)
         if not isinstance(issue.get("title"), str) or not issue["title"].startswith(self.title):
@@ -162,7 +164,28 @@ class Vetting:
         sender = _get(payload, "sender", "login")
         if self.senders and (not isinstance(sender, str) or sender.lower() not in self.senders):
             raise Ignored("sender %r is not allowed" % str(sender)[:40])
+        self.recent(issue.get("created_at"), "the issue was opened", now)
         return issue_scans(issue.get("body"))
+
+    @staticmethod
+    def delivery(source, payload):
+        """What makes an event unique, from inside the signed body (a header such as X-GitHub-Delivery is not signed,
+        so a replay could carry a new one): the repository and issue ids, the PagerDuty event id."""
+        if source == "github":
+            ids = (_get(payload, "repository", "id"), _get(payload, "issue", "id"))
+            return "%s/%s" % ids if all(isinstance(i, int) and not isinstance(i, bool) for i in ids) else None
+        event_id = _get(payload, "event", "id")
+        return event_id if isinstance(event_id, str) and _DELIVERY.match(event_id) else None
+
+    def recent(self, stamp, what, now):
+        """Refuse an event whose signed time stamp is older than the window (or well in the future)."""
+        try:
+            moment = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+            age = now - moment.replace(tzinfo=moment.tzinfo or timezone.utc).timestamp()
+        except ValueError:
+            raise Ignored("%s at %r, which is not a date" % (what, str(stamp)[:40])) from None
+        if age > self.window or age < -300:
+            raise Ignored("%s %.0f s ago, outside the %.0f s window" % (what, age, self.window))
 
     def pagerduty(self, payload, now):
         event = payload.get("event") if isinstance(payload.get("event"), dict) else {}
@@ -170,13 +193,7 @@ class Vetting:
             raise Ignored("PagerDuty event %r is not incident.triggered" % str(event.get("event_type"))[:40])
         if _get(event, "data", "service", "id") != self.service:
             raise Ignored("the incident is not of service %s" % self.service)
-        try:
-            occurred = datetime.fromisoformat(str(event.get("occurred_at")).replace("Z", "+00:00"))
-            age = now - occurred.replace(tzinfo=occurred.tzinfo or timezone.utc).timestamp()
-        except ValueError:
-            raise Ignored("occurred_at %r is not a date" % str(event.get("occurred_at"))[:40]) from None
-        if age > self.window or age < -300:
-            raise Ignored("the event occurred %.0f s ago, outside the %.0f s window" % (age, self.window))
+        self.recent(event.get("occurred_at"), "the event occurred", now)
         title = _get(event, "data", "title")
         if not isinstance(title, str) or not title.startswith(PAGERDUTY_SUMMARY) or "\n" in title:
             raise Ignored("the incident's title is not the compliance alert's")
@@ -192,21 +209,28 @@ class Deliveries:
             with open(path, encoding="utf-8") as handle:
                 seen = json.load(handle)
             self.seen = {str(k): float(v) for k, v in seen.items()} if isinstance(seen, dict) else {}
-        except (OSError, ValueError):
+        except FileNotFoundError:
             self.seen = {}
+        except (OSError, ValueError) as exc:
+            LOG.warning("signed_webhook: the delivery state %s could not be read (%s): starting empty", path, exc)
+            self.seen = {}
+        self.save(self.seen)  # fails at start, not at the first delivery, when the state cannot be written
 
     def first(self, delivery, now):
         """True the first time ``delivery`` is seen in the window (and remembered); False for a replay."""
         self.seen = {k: v for k, v in self.seen.items() if now - v <= self.window}
         if delivery in self.seen:
             return False
+        self.save(dict(self.seen, **{delivery: now}))  # kept on disk first: a delivery is never lost half-way
         self.seen[delivery] = now
+        return True
+
+    def save(self, seen):
         os.makedirs(os.path.dirname(self.path) or ".", mode=0o700, exist_ok=True)
         fd = os.open(self.path + ".tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(self.seen, handle)
+            json.dump(seen, handle)
         os.replace(self.path + ".tmp", self.path)
-        return True
 
 
 def _payload(body):
@@ -276,11 +300,12 @@ async def main(queue, args):
         now = time.time()
         try:
             if source == "github":
-                delivery, scans = request.headers.get("X-GitHub-Delivery"), vetting.github(request.headers, payload)
+                scans = vetting.github(request.headers, payload, now)
             else:
-                delivery, scans = _get(payload, "event", "id"), vetting.pagerduty(payload, now)
-            if not isinstance(delivery, str) or not _DELIVERY.match(delivery):
-                raise Ignored("no usable delivery id")
+                scans = vetting.pagerduty(payload, now)
+            delivery = vetting.delivery(source, payload)
+            if delivery is None:
+                raise Ignored("no usable id in the signed body")
             if not deliveries.first("%s:%s" % (source, delivery), now):
                 raise Ignored("delivery %s was already accepted (a replay)" % delivery)
         except Ignored as why:

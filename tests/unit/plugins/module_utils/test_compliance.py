@@ -14,7 +14,9 @@ from ansible_collections.conductors.nessus_compliance.plugins.module_utils.compl
     allowed_hours,
     check,
     runbook_step,
+    split_remediable,
 )
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils.alert import alert_scans
 
 NOW = datetime.fromisoformat("2026-11-26T13:00:00+00:00").timestamp()
 DUE = datetime.fromisoformat("2026-11-26T02:00:00-05:00").timestamp()  # 07:00 UTC
@@ -194,3 +196,12 @@ def test_any_results_give_exactly_one_known_verdict(specs, hours):
     row = outcome["scans"][0]
     assert row["verdict"] in VERDICTS and row["failing"] == (row["verdict"] in FAILING)
     assert sum(outcome["counts"].values()) == 1
+
+
+def test_a_name_that_is_not_a_scan_names_shape_is_kept_out_of_the_alerts_list():
+    """A scan named "A B" in Security Center would read as the two scans A and B: it is named for a human instead."""
+    text = alert_text(["ALC_Prod_DAL09_private_import ALC_Prod_LON02_private_import", "ALC_x"])
+    assert alert_scans(text) == ["ALC_x"]
+    assert "Not remediated automatically (not the shape of a scan name): " \
+           "'ALC_Prod_DAL09_private_import ALC_Prod_LON02_private_import'" in text
+    assert split_remediable(["a b", "ok", "{{ x }}"]) == (["ok"], ["a b", "{{ x }}"])
