@@ -220,6 +220,13 @@ def _props_problem(types, typ, props):
             problem = _props_problem(types, field["type"], children)
             if problem:
                 return problem
+        elif children and not str(field.get("type", "")).startswith("SoftLayer_"):
+            # a scalar (string, int, dateTime...) has no properties: mask[hostname[x]] and mask[id.x] name none
+            return "Property '%s' not valid for '%s'." % (children[0][0], field.get("type"))
+        elif children:
+            problem = _props_problem(types, field["type"], children)
+            if problem:
+                return problem
     return None
 
 

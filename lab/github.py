@@ -170,6 +170,7 @@ class GitHub:
         operation, params, body, problems = self.contract.check_request(request)
         if problems:
             raise ContractViolation(self.refusal(operation, problems), "; ".join(str(p) for p in problems))
+        self.check_limits(operation, body)
         args = dict(params)
         full_name = "%s/%s" % (args.pop("owner", ""), args.pop("repo", ""))
         repo = self.repositories.get(full_name)
@@ -185,6 +186,23 @@ class GitHub:
         if response.status_code == 401:  # every operation answers it; the contract lists it for none of these
             return [] if json.loads(response.get_data(as_text=True)).get("message") else ["401 without a message"]
         return self.contract.check_answer(request, response)
+
+    @staticmethod
+    def check_limits(operation, body):
+        """What GitHub refuses that its OpenAPI description does not say: a blank title, a body over 65536
+        characters ({"resource": ..., "code": "custom", "field": "body", "message": "body is too long (maximum is
+        65536 characters)"})."""
+        if operation is None or operation.method not in ("POST", "PATCH") or not isinstance(body, dict):
+            return
+        resource = "IssueComment" if operation.template.endswith("/comments") else "Issue"
+        if resource == "Issue" and "title" in body and not str(body.get("title") or "").strip():
+            raise ContractViolation(error(422, "Validation Failed", errors=[
+                {"resource": "Issue", "field": "title", "code": "missing_field"}]), "GitHub: a blank issue title")
+        if isinstance(body.get("body"), str) and len(body["body"]) > 65536:
+            raise ContractViolation(error(422, "Validation Failed", errors=[
+                {"resource": resource, "code": "custom", "field": "body",
+                 "message": "body is too long (maximum is 65536 characters)"}]),
+                "GitHub: a body of %d characters (at most 65536)" % len(body["body"]))
 
     def refusal(self, operation, problems):
         """GitHub's own answer to a request its API refuses."""

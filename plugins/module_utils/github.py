@@ -137,7 +137,7 @@ class GitHubClient(ApiClient):
 
     def create_issue(self, title, body, labels=()):
         """(issue, answer_lost)."""
-        issue = {"title": title, "body": body}
+        issue = {"title": title, "body": fit_body(body)}
         if labels:
             issue["labels"] = list(labels)
         return self._create("repos/%s/issues" % self.repository, issue, lambda: self.find_open_issue(title))
@@ -148,8 +148,21 @@ class GitHubClient(ApiClient):
 
     def add_comment(self, number, body):
         """(comment, answer_lost)."""
+        body = fit_body(body)
         return self._create("repos/%s/issues/%d/comments" % (self.repository, number), {"body": body},
                             lambda: next((c for c in reversed(self.list_comments(number)) if c.get("body") == body), None))
+
+
+# GitHub refuses an issue or comment body longer than this with 422 ("body is too long (maximum is 65536 characters)")
+MAX_BODY = 65536
+CUT_NOTE = "\n\n(cut to GitHub's %d-character limit; the whole report is in the job's reports)" % MAX_BODY
+
+
+def fit_body(body):
+    """The body as GitHub accepts it: a report too long for an issue is cut, and says so, rather than refused."""
+    if body is None or len(body) <= MAX_BODY:
+        return body
+    return body[:MAX_BODY - len(CUT_NOTE)] + CUT_NOTE
 
 
 def answer_lost(exc):

@@ -25,11 +25,11 @@ description:
     playbook then checks each against Security Center and the scan-zone table before anything happens.
   - Anything else fails with what was expected and what was not understood, before any request.
   - This is an action plugin that runs on the controller, with no module to transfer.
-author:
-  - Conductors SRE (@conductors)
-  - The branch playbooks read their own outside input the same way - C(scan) (one name or a list: the public
+  - The branch playbooks read their own outside input the same way - C(scan) (one name or a list, for the public
     branch), C(scans) (the private branch's optional list), and C(zone), whose shape is checked before any task
     names it.
+author:
+  - Conductors SRE (@conductors)
 options:
   sources:
     description:

@@ -43,6 +43,26 @@ def test_an_issue_without_a_title_is_refused_as_github_does(lab):
     assert lab.world.github.repositories[lab.world.github.repository]["issues"] == {}
 
 
+def test_a_blank_title_or_a_body_over_githubs_limit_is_refused(lab):
+    blank = github(lab, "POST", issues_path(lab), json={"title": "  ", "body": "x"})
+    assert blank.status_code == 422 and blank.json()["errors"] == [
+        {"resource": "Issue", "field": "title", "code": "missing_field"}]
+    long = github(lab, "POST", issues_path(lab), json={"title": "t", "body": "x" * 65537})
+    assert long.status_code == 422 and long.json()["errors"] == [
+        {"resource": "Issue", "code": "custom", "field": "body", "message": "body is too long (maximum is 65536 characters)"}]
+    assert len(lab.take_violations()) == 2
+    assert lab.world.github.repositories[lab.world.github.repository]["issues"] == {}
+
+
+def test_our_client_cuts_a_report_too_long_for_an_issue_and_says_so(lab):
+    from ansible_collections.conductors.nessus_compliance.plugins.module_utils.github import MAX_BODY, fit_body
+
+    assert fit_body("short") == "short" and fit_body(None) is None
+    cut = fit_body("x" * 100000)
+    assert len(cut) == MAX_BODY and cut.endswith("the whole report is in the job's reports)")
+    assert github(lab, "POST", issues_path(lab), json={"title": "t", "body": cut}).status_code == 201
+
+
 def test_a_body_that_is_no_json_or_of_the_wrong_type_is_refused(lab):
     answer = github(lab, "POST", issues_path(lab), data="{not json", headers={"Content-Type": "application/json"})
     assert answer.status_code == 400 and answer.json()["message"] == "Problems parsing JSON"

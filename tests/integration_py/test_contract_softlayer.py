@@ -56,6 +56,8 @@ def test_masks_the_parser_refuses(text, column, got):
     ("SoftLayer_Hardware_Server", "mask[id,hardwareStatus[status],lastOperatingSystemReload[id]]", None),
     ("SoftLayer_Hardware", "mask[id,activeTransaction]", "Property 'activeTransaction' not valid for 'SoftLayer_Hardware'."),
     ("SoftLayer_Hardware", "[mask[id],mask(SoftLayer_Hardware_Server)[activeTransaction[id]]]", None),
+    ("SoftLayer_Virtual_Guest", "mask[hostname[bogus]]", "Property 'bogus' not valid for 'string'."),
+    ("SoftLayer_Virtual_Guest", "mask[id.bogus]", "Property 'bogus' not valid for 'int'."),
     ("SoftLayer_Virtual_Guest", "mask[activeTransaction[transactionStatus[bogus]]]",
      "Property 'bogus' not valid for 'SoftLayer_Provisioning_Version1_Transaction_Status'."),
     ("SoftLayer_Virtual_Guest", "mask(SoftLayer_Hardware_Server)[id]",
