@@ -287,7 +287,7 @@ def fetch_and_check(client, select, period_hours, grace_minutes, durations, defa
     Security Center's clock unless ``now`` is given.
     """
     definitions = client.list_scans(fields=COMPLIANCE_SCAN_FIELDS)
-    now = now if now is not None else client.server_time
+    now = now if now is not None else client.now()
     selected = select(definitions)
     if not isinstance(selected, list) or not all(isinstance(item, dict) for item in selected):
         raise ValueError("scope must select a list of scan definitions, got %r" % (selected,))

@@ -250,7 +250,7 @@ def main():
 
     def action(client):
         definitions = client.list_scans(fields=("id", "name", "zone", "schedule"))
-        now = client.server_time
+        now = client.now()
         if p["names"] is not None:
             by_name = {d["name"]: d for d in definitions}
             unknown = [n for n in p["names"] if n not in by_name]
