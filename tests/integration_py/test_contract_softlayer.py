@@ -164,7 +164,7 @@ def test_a_missing_contract_stops_the_lab(tmp_path):
         load_contract(str(tmp_path / "softlayer.json"))
 
 
-def nessus_status(lab, machine, want, timeout=20):
+def nessus_status(lab, machine, want, timeout=90):
     """``GET /server/status`` until it answers ``want`` (the lab opens port 8834 once nessusd runs)."""
     deadline = time.monotonic() + timeout
     while True:
