@@ -216,17 +216,14 @@ def _props_problem(types, typ, props):
         field = fields.get(name)
         if field is None:
             return "Property '%s' not valid for '%s'." % (name, typ)
-        if children and field.get("relational"):
-            problem = _props_problem(types, field["type"], children)
-            if problem:
-                return problem
-        elif children and not str(field.get("type", "")).startswith("SoftLayer_"):
+        if not children:
+            continue
+        if not field.get("relational") and not str(field.get("type", "")).startswith("SoftLayer_"):
             # a scalar (string, int, dateTime...) has no properties: mask[hostname[x]] and mask[id.x] name none
             return "Property '%s' not valid for '%s'." % (children[0][0], field.get("type"))
-        elif children:
-            problem = _props_problem(types, field["type"], children)
-            if problem:
-                return problem
+        problem = _props_problem(types, field["type"], children)
+        if problem:
+            return problem
     return None
 
 
