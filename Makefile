@@ -27,7 +27,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 CLOCK_TESTS ?= tests/integration_py/test_public_branch.py tests/integration_py/test_scan_compliance.py \
   tests/integration_py/test_remediate_from_alert.py tests/integration_py/test_private_branch.py
-CLOCK_SHIFTS ?= +3d +400d
+CLOCK_SHIFTS ?= +400d
 
 .PHONY: help venv testhosts faketime clock security faults demo test run site lab-up lab-down lab-status lint sanity units scenarios molecule importer changelog smoke matrix bench clean
 

@@ -82,7 +82,8 @@ class LabRun:
         # every scenario runs at -vvv: the most a user shows in a ticket is what is searched for secrets
         run_env = self.env(ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", ANSIBLE_RETRY_FILES_ENABLED="0",
                            ANSIBLE_CONFIG=os.path.join(REPO_ROOT, "ansible.cfg"), ANSIBLE_VERBOSITY="3",
-                           ANSIBLE_PYTHON_INTERPRETER=sys.executable, **(env or {}))
+                           ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+                           **dict({"NESSUS_COMPLIANCE_RECORD_DIR": os.path.join(self.dir, "records")}, **(env or {})))
         return cmd, run_env
 
     def playbook(self, playbook, *args, extra_vars=None, env=None, timeout=600):

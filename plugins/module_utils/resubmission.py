@@ -12,11 +12,20 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import datetime, timezone
 
 from .scan_progress import is_active, summarize_progress
 
 WAIT_TARGETS = ("none", "started", "scanning", "completed")
 PUBLIC_IMPORT_PATTERN = "^ALC_all_envs_public_import$"
+
+
+def utc_text(epoch):
+    """An epoch as a person reads it: ``2026-11-26 13:05 UTC`` (``an unknown time`` when there is none)."""
+    try:
+        return datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    except (TypeError, ValueError, OverflowError, OSError):
+        return "an unknown time"
 
 
 def _scan_id(result):
@@ -44,7 +53,7 @@ def launch_guard(definition, results, zones_by_scan, now, recent_pattern=PUBLIC_
         result = mine[-1]
         return {"guard": "already_running", "result": result,
                 "reason": "result #%s of %s is %s (created %s): not launching a second run"
-                          % (result.get("id"), definition["name"], result.get("status"), result.get("createdTime"))}
+                          % (result.get("id"), definition["name"], result.get("status"), utc_text(result.get("createdTime")))}
     if force:
         return None
     zone = (definition.get("zone") or {}).get("name")
@@ -96,11 +105,14 @@ def follow(get_result, result_id, target, timeout, interval=2.0, max_interval=30
 
 
 def follow_many(get_result, result_ids, target, timeout, interval=2.0, max_interval=30.0, clock=time.monotonic,
-                sleep=time.sleep):
+                sleep=time.sleep, stop=None):
     """:func:`follow` for several results at once: each round polls every result still pending, then sleeps.
 
     Returns ``{result_id: outcome}`` with the outcome :func:`follow` gives for each. One slow scan does not
     hold the others' answers: a result leaves the rounds as soon as it reached or failed its target.
+    ``stop(pending_results)``, when given, is asked after each round whose results are still pending; a reason
+    it returns ends the following of those results at once (``stopped`` holds the reason): the caller knows
+    they cannot scan, whatever the timeout says.
     """
     started = clock()
     state = {rid: {"history": [], "polls": 0} for rid in result_ids}
@@ -110,6 +122,7 @@ def follow_many(get_result, result_ids, target, timeout, interval=2.0, max_inter
             result = get_result(rid)
             entry = state[rid]
             entry["polls"] += 1
+            entry["last"] = result
             summary = summarize_progress(result)
             point = {"seconds": round(clock() - started, 1), "status": summary["status"],
                      "completed_ips": summary["completed_ips"], "scanning_size": summary["scanning_size"]}
@@ -121,9 +134,18 @@ def follow_many(get_result, result_ids, target, timeout, interval=2.0, max_inter
             elapsed = clock() - started
             if reached or failed or elapsed >= timeout:
                 outcomes[rid] = {"reached": reached, "failed": failed and not reached,
-                                 "timed_out": not (reached or failed), "polls": entry["polls"],
+                                 "timed_out": not (reached or failed), "stopped": None, "polls": entry["polls"],
                                  "seconds": round(elapsed, 1), "summary": summary, "history": history, "result": result}
         if len(outcomes) == len(result_ids):
+            return outcomes
+        reason = stop([state[rid]["last"] for rid in result_ids if rid not in outcomes]) if stop else None
+        if reason:
+            for rid in [r for r in result_ids if r not in outcomes]:
+                entry = state[rid]
+                outcomes[rid] = {"reached": False, "failed": False, "timed_out": False, "stopped": reason,
+                                 "polls": entry["polls"], "seconds": round(clock() - started, 1),
+                                 "summary": summarize_progress(entry["last"]), "history": entry["history"],
+                                 "result": entry["last"]}
             return outcomes
         elapsed = clock() - started
         sleep(min(wait, max(0.0, timeout - elapsed)))

@@ -71,6 +71,14 @@ options:
     description: Longest interval between polls, in seconds.
     type: float
     default: 30
+  stop_on_bad_scanner:
+    description:
+      - While following, also read the scanners of the followed scans' zones after each round of polls
+        (C(GET /rest/scanner)); as soon as Security Center shows one of them not working (Connection Error,
+        Authentication Error, ...), stop following the scans that are not scanning yet and say why, rather than
+        wait for O(wait_timeout). The runbook's next step (check the scan zone's scanners) can start at once.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - conductors.nessus_compliance.securitycenter
   - conductors.nessus_compliance.attributes
@@ -133,7 +141,9 @@ progress:
   returned: when a result was launched or followed
   type: dict
 waited:
-  description: The wait (C(target), C(reached), C(timed_out), C(polls), C(seconds), C(history) of changes).
+  description:
+    - The wait (C(target), C(reached), C(timed_out), C(polls), C(seconds), C(history) of changes), and C(stopped),
+      the reason it was stopped early by O(stop_on_bad_scanner) (null otherwise).
   returned: when O(wait) is not V(none) and a result was followed
   type: dict
 launch_answer_lost:
@@ -167,6 +177,7 @@ from ansible_collections.conductors.nessus_compliance.plugins.module_utils.resub
     launch_guard,
 )
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.scan_progress import summarize_progress
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils.scanner_status import describe_scanner
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.securitycenter import (
     SC_ARGUMENT_SPEC,
     SecurityCenterClient,
@@ -216,10 +227,35 @@ def resubmit(client, module, definition, definitions, now):
 
 
 def not_reached(out, target, timeout):
-    why = "timed out after %ss" % timeout if out["waited"]["timed_out"] else "cannot get there any more"
-    return ("%s: result #%s did not reach '%s' (%s); last seen %s, %s of %s IPs completed, %s scanning"
-            % (out["scan"]["name"], out["scan_result_id"], target, why, out["progress"]["status"],
-               out["progress"]["completed_ips"], out["progress"]["total_ips"], out["progress"]["scanning_size"]))
+    waited, progress = out["waited"], out["progress"]
+    if waited.get("stopped"):
+        why = "stopped following: %s" % waited["stopped"]
+    elif waited["timed_out"]:
+        why = "timed out after %ss" % timeout
+    else:
+        why = "cannot get there any more"
+    scanned = ("%s of %s IPs completed, %s scanning" % (progress["completed_ips"], progress["total_ips"],
+                                                        progress["scanning_size"])
+               if (progress["total_ips"] or 0) > 0 else "no IP scanned yet")
+    return ("%s: result #%s did not reach '%s' (%s); last seen %s, %s"
+            % (out["scan"]["name"], out["scan_result_id"], target, why, progress["status"], scanned))
+
+
+def bad_scanner_check(client, definitions):
+    """``stop`` for :func:`follow_many`: the first scanner of a pending result's zone that Security Center shows not working."""
+    zone_of_scan = {d["id"]: (d.get("zone") or {}).get("name") for d in definitions}
+
+    def stop(pending):
+        zones = {zone_of_scan.get((r.get("scan") or {}).get("id")) for r in pending} - {None}
+        if not zones:
+            return None
+        bad = [s for s in (describe_scanner(s) for s in client.list_scanners(fields=("id", "name", "status", "zones")))
+               if not s["healthy"] and zones.intersection(s["zone_names"])]
+        return "; ".join("Security Center shows scanner %s of %s %s" % (
+            s["name"], "/".join(sorted(zones.intersection(s["zone_names"]))), s["status_decoded"]["summary"])
+            for s in bad) or None
+
+    return stop
 
 
 def main():
@@ -236,6 +272,7 @@ def main():
             wait_timeout=dict(type="float", default=1800.0),
             poll_interval=dict(type="float", default=2.0),
             poll_max_interval=dict(type="float", default=30.0),
+            stop_on_bad_scanner=dict(type="bool", default=False),
         ),
         required_one_of=[("name", "id", "names")],
         mutually_exclusive=[("name", "id", "names")],
@@ -277,7 +314,8 @@ def main():
                 out["progress"] = summarize_progress(client.get_scan_result(rid))
         elif followed:
             waited = follow_many(client.get_scan_result, list(followed), p["wait"], p["wait_timeout"],
-                                 p["poll_interval"], p["poll_max_interval"])
+                                 p["poll_interval"], p["poll_max_interval"],
+                                 stop=bad_scanner_check(client, definitions) if p["stop_on_bad_scanner"] else None)
             for rid, out in followed.items():
                 outcome = waited[rid]
                 out["progress"] = outcome.pop("summary")

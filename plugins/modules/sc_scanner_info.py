@@ -28,7 +28,8 @@ options:
     description:
       - Ask Security Center to re-check every scanner first (C(POST /rest/scanner/updateStatus)), so the
         statuses are fresh rather than from its last periodic check.
-      - This changes no configuration and also runs in check mode.
+      - This changes no configuration, but it is a C(POST): in check mode it is not sent, and the statuses are
+        those of Security Center's last periodic check.
     type: bool
     default: false
 extends_documentation_fragment:
@@ -120,7 +121,7 @@ scanners:
       sample: [ALC_Prod_WDC06_SZ]
 updated:
   description: The statuses Security Center reported after O(update_status).
-  returned: when O(update_status=true)
+  returned: when O(update_status=true), not in check mode
   type: list
   elements: dict
 retries:
@@ -153,7 +154,7 @@ def main():
 
     def action(client):
         result = {}
-        if module.params["update_status"]:
+        if module.params["update_status"] and not module.check_mode:
             result["updated"] = client.update_scanner_status()
         scanners = [describe_scanner(s) for s in client.list_scanners()]
         result["scanners"] = select_by_name(scanners, module.params["name"], "scanner")

@@ -127,12 +127,25 @@ def test_rerun_after_a_finished_reload_registers_without_reloading(lab_factory, 
     assert entries(tmp_path, "bastion_registered") and entries(tmp_path, "os_reload_healed")
 
 
-def test_check_mode_reloads_nothing_and_says_what_it_would_send(lab_factory, tmp_path):
+def test_check_mode_plans_the_ladder_s_next_step_then_the_reload(lab_factory, tmp_path):
     lab = lab_factory("private_reload", speed=SPEED)
     proc = run(lab, tmp_path, "--check", **RELOAD)
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert reloads(lab) == [] and power(lab) == [] and lab.world.jenkins.triggers == []
-    assert [c for c in lab.calls() if not c.startswith("GET ") and "updateStatus" not in c] == []
+    assert [c for c in lab.calls() if not c.startswith("GET ")] == []
+    # the plan stops at the soft reboot (the real run looks at the scanner again after it) and names what follows
+    assert entries(tmp_path, "os_reload_planned") == []
+    assert entries(tmp_path, "ladder_planned")[0]["details"]["later"] == ["reboot_hard", "power_cycle"]
+    assert entries(tmp_path, "ladder_planned")[0]["text"].endswith("then the power cycle, then an OS reload (allow_osreload)")
+
+
+def test_check_mode_reloads_nothing_and_says_what_it_would_send(lab_factory, tmp_path):
+    """With no ladder step left to plan (here: a ladder of no steps), the plan is the OS reload itself."""
+    lab = lab_factory("private_reload", speed=SPEED)
+    proc = run(lab, tmp_path, "--check", reboot_ladder_steps=[], **RELOAD)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert reloads(lab) == [] and power(lab) == [] and lab.world.jenkins.triggers == []
+    assert [c for c in lab.calls() if not c.startswith("GET ")] == []
     planned = entries(tmp_path, "os_reload_planned")[0]["text"]
     assert planned == "would reload %s with https://bootstrap.lab.example/alc-nessus-bootstrap.sh" % BAD
 

@@ -26,7 +26,7 @@ def test_nessusd_stopped_soft_reboot_heals(lab_factory, tmp_path):
     assert any(t.startswith("prod-wdc06-infra-nessus-01: nessusd_not_running") for t in texts)
     health = next(e for e in rec["entries"] if e["text"].startswith("prod-wdc06-infra-nessus-01: nessusd_not_running"))
     assert health["details"]["alerts"] == ["sensu-uptime: nessusd is not running on prod-wdc06-infra-nessus-01"]
-    assert "prod-wdc06-infra-nessus-01 works again after the reboot soft" in texts
+    assert "prod-wdc06-infra-nessus-01 works again after the soft reboot" in texts
     assert lab.world.servicenow.records("sc_request") == [] and lab.world.pagerduty.events == []
 
 
@@ -46,7 +46,7 @@ def test_hung_host_soft_fails_hard_heals(lab_factory, tmp_path):
     proc = run(lab, tmp_path)
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert power(lab) == [("prod-wdc06-infra-nessus-01", "rebootSoft"), ("prod-wdc06-infra-nessus-01", "rebootHard")]
-    assert "prod-wdc06-infra-nessus-01 works again after the reboot hard" in [e["text"] for e in record(tmp_path)["entries"]]
+    assert "prod-wdc06-infra-nessus-01 works again after the hard reboot" in [e["text"] for e in record(tmp_path)["entries"]]
 
 
 def test_dead_host_power_cycle_heals(lab_factory, tmp_path):
@@ -66,7 +66,7 @@ def test_nothing_heals_escalates_with_the_evidence(lab_factory, tmp_path):
     assert "sent rebootSoft" in ticket["description"] and "powerCycle" in ticket["description"]
     assert len(lab.world.pagerduty.events) == 1
     left = [e["text"] for e in record(tmp_path)["entries"] if e["kind"] == "left"]
-    assert any("still does not work after reboot_soft, reboot_hard, power_cycle" in t for t in left)
+    assert any("still does not work after the soft reboot, hard reboot, power cycle" in t for t in left)
 
 
 def test_active_transaction_no_second_command(lab_factory, tmp_path):

@@ -31,7 +31,7 @@ def test_the_runbooks_alert(lab_factory, tmp_path):
     assert "ALC_all_envs_public_import runs in ALC_SOS_SZ (public)" in texts
     assert "ALC_Prod_WDC06_private_import runs in ALC_Prod_WDC06_SZ (private)" in texts
     assert any("leave it to its next scheduled run" in t for t in texts)  # the public import completed yesterday
-    assert "prod-wdc06-infra-nessus-01 works again after the reboot soft" in texts
+    assert "prod-wdc06-infra-nessus-01 works again after the soft reboot" in texts
     launches = [c for c in lab.calls("securitycenter") if c.endswith("/launch")]
     assert launches == ["POST /rest/scan/9/launch"]  # only the private scan; once
 
@@ -70,5 +70,5 @@ def test_the_alerts_private_scans_are_resubmitted_together_and_only_failing_zone
     assert "Scanning after the resubmission: ALC_Prod_DAL09_private_import." in alert["outcome"]
     assert "handled in their own records: ALC_Prod_WDC06_SZ" in alert["outcome"]
     zone_texts = [e["text"] for e in records["ALC_Prod_WDC06_SZ"]["entries"]]
-    assert "prod-wdc06-infra-nessus-01 works again after the reboot soft" in zone_texts
+    assert "prod-wdc06-infra-nessus-01 works again after the soft reboot" in zone_texts
     assert power(lab) == [("prod-wdc06-infra-nessus-01", "rebootSoft")]  # DAL09's scanners were left alone

@@ -6,8 +6,10 @@ import pytest
 
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.resubmission import (
     follow,
+    follow_many,
     launch_guard,
     target_reached,
+    utc_text,
 )
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.scan_progress import summarize_progress
 
@@ -111,3 +113,42 @@ def test_follow_times_out_with_the_last_state():
                  clock=fake.clock, sleep=fake.sleep)
     assert out["timed_out"] is True and out["reached"] is False and out["summary"]["status"] == "Queued"
     assert sum(fake.sleeps) == 10
+
+
+def test_a_stop_reason_ends_the_following_of_pending_results_at_once():
+    """No blind hour: when the caller sees why the scans cannot scan (a bad scanner of their zone), it says so after
+    the first round and the wait ends there, whatever the timeout."""
+    fake = FakeTime()
+    asked = []
+
+    def stop(pending):
+        asked.append(sorted(r["id"] for r in pending))
+        return "Security Center shows scanner s1 of Z Connection Error"
+
+    def get(rid):
+        if rid == 2:  # this one scans already: it leaves the rounds reached, and is not stopped
+            return {"id": rid, "status": "Running", "progress": {"completedIPs": 0, "scanningSize": 4, "scanningIPs": "x"}}
+        return {"id": rid, "status": "Queued"}
+
+    out = follow_many(get, [1, 2, 3], "scanning", timeout=3600, interval=5, max_interval=60, clock=fake.clock,
+                      sleep=fake.sleep, stop=stop)
+    assert asked == [[1, 3]] and fake.sleeps == []
+    assert out[2]["reached"] is True and out[2]["stopped"] is None
+    for rid in (1, 3):
+        assert out[rid]["stopped"] == "Security Center shows scanner s1 of Z Connection Error"
+        assert (out[rid]["reached"], out[rid]["timed_out"], out[rid]["polls"]) == (False, False, 1)
+        assert out[rid]["summary"]["status"] == "Queued"
+
+
+def test_no_stop_reason_keeps_following():
+    fake = FakeTime()
+    out = follow_many(lambda rid: {"id": rid, "status": "Queued"}, [1], "scanning", timeout=10, interval=2,
+                      max_interval=4, clock=fake.clock, sleep=fake.sleep, stop=lambda pending: None)
+    assert out[1]["timed_out"] is True and out[1]["stopped"] is None and sum(fake.sleeps) == 10
+
+
+@pytest.mark.parametrize("epoch, text", [
+    (1_795_698_000, "2026-11-26 13:00 UTC"), (None, "an unknown time"), ("x", "an unknown time"), (10 ** 20, "an unknown time"),
+])
+def test_utc_text(epoch, text):
+    assert utc_text(epoch) == text
