@@ -110,9 +110,9 @@ def follow_many(get_result, result_ids, target, timeout, interval=2.0, max_inter
 
     Returns ``{result_id: outcome}`` with the outcome :func:`follow` gives for each. One slow scan does not
     hold the others' answers: a result leaves the rounds as soon as it reached or failed its target.
-    ``stop(pending_results)``, when given, is asked after each round whose results are still pending; a reason
-    it returns ends the following of those results at once (``stopped`` holds the reason): the caller knows
-    they cannot scan, whatever the timeout says.
+    ``stop(pending_results)``, when given, is asked after each round whose results are still pending; it answers
+    ``{result_id: reason}`` for the results it knows cannot scan (a bad scanner in their zone), whose following
+    then ends at once (``stopped`` holds the reason), whatever the timeout says; the others go on.
     """
     started = clock()
     state = {rid: {"history": [], "polls": 0} for rid in result_ids}
@@ -136,16 +136,17 @@ def follow_many(get_result, result_ids, target, timeout, interval=2.0, max_inter
                 outcomes[rid] = {"reached": reached, "failed": failed and not reached,
                                  "timed_out": not (reached or failed), "stopped": None, "polls": entry["polls"],
                                  "seconds": round(elapsed, 1), "summary": summary, "history": history, "result": result}
-        if len(outcomes) == len(result_ids):
-            return outcomes
-        reason = stop([state[rid]["last"] for rid in result_ids if rid not in outcomes]) if stop else None
-        if reason:
-            for rid in [r for r in result_ids if r not in outcomes]:
+        if stop is not None and len(outcomes) < len(result_ids):
+            pending = [rid for rid in result_ids if rid not in outcomes]
+            reasons = stop([state[rid]["last"] for rid in pending]) or {}
+            for rid in [r for r in pending if reasons.get(r)]:
+                reason = reasons[rid]
                 entry = state[rid]
                 outcomes[rid] = {"reached": False, "failed": False, "timed_out": False, "stopped": reason,
                                  "polls": entry["polls"], "seconds": round(clock() - started, 1),
                                  "summary": summarize_progress(entry["last"]), "history": entry["history"],
                                  "result": entry["last"]}
+        if len(outcomes) == len(result_ids):
             return outcomes
         elapsed = clock() - started
         sleep(min(wait, max(0.0, timeout - elapsed)))

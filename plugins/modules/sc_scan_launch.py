@@ -242,18 +242,22 @@ def not_reached(out, target, timeout):
 
 
 def bad_scanner_check(client, definitions):
-    """``stop`` for :func:`follow_many`: the first scanner of a pending result's zone that Security Center shows not working."""
+    """``stop`` for :func:`follow_many`: each pending result whose zone has a scanner Security Center shows not working."""
     zone_of_scan = {d["id"]: (d.get("zone") or {}).get("name") for d in definitions}
 
     def stop(pending):
-        zones = {zone_of_scan.get((r.get("scan") or {}).get("id")) for r in pending} - {None}
-        if not zones:
-            return None
+        zones = {r["id"]: zone_of_scan.get((r.get("scan") or {}).get("id")) for r in pending}
+        if not any(zones.values()):
+            return {}
         bad = [s for s in (describe_scanner(s) for s in client.list_scanners(fields=("id", "name", "status", "zones")))
-               if not s["healthy"] and zones.intersection(s["zone_names"])]
-        return "; ".join("Security Center shows scanner %s of %s %s" % (
-            s["name"], "/".join(sorted(zones.intersection(s["zone_names"]))), s["status_decoded"]["summary"])
-            for s in bad) or None
+               if not s["healthy"]]
+        reasons = {}
+        for rid, zone in zones.items():
+            seen = ["Security Center shows scanner %s of %s %s" % (s["name"], zone, s["status_decoded"]["summary"])
+                    for s in bad if zone in s["zone_names"]]
+            if seen:
+                reasons[rid] = "; ".join(seen)
+        return reasons
 
     return stop
 

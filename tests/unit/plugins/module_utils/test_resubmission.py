@@ -123,27 +123,27 @@ def test_a_stop_reason_ends_the_following_of_pending_results_at_once():
 
     def stop(pending):
         asked.append(sorted(r["id"] for r in pending))
-        return "Security Center shows scanner s1 of Z Connection Error"
+        return {1: "Security Center shows scanner s1 of Z Connection Error"}  # 3's zone has no bad scanner
 
     def get(rid):
         if rid == 2:  # this one scans already: it leaves the rounds reached, and is not stopped
             return {"id": rid, "status": "Running", "progress": {"completedIPs": 0, "scanningSize": 4, "scanningIPs": "x"}}
         return {"id": rid, "status": "Queued"}
 
-    out = follow_many(get, [1, 2, 3], "scanning", timeout=3600, interval=5, max_interval=60, clock=fake.clock,
+    out = follow_many(get, [1, 2, 3], "scanning", timeout=60, interval=5, max_interval=60, clock=fake.clock,
                       sleep=fake.sleep, stop=stop)
-    assert asked == [[1, 3]] and fake.sleeps == []
+    assert asked[0] == [1, 3] and asked[1:] == [[3]] * (len(asked) - 1)
     assert out[2]["reached"] is True and out[2]["stopped"] is None
-    for rid in (1, 3):
-        assert out[rid]["stopped"] == "Security Center shows scanner s1 of Z Connection Error"
-        assert (out[rid]["reached"], out[rid]["timed_out"], out[rid]["polls"]) == (False, False, 1)
-        assert out[rid]["summary"]["status"] == "Queued"
+    assert out[1]["stopped"] == "Security Center shows scanner s1 of Z Connection Error"
+    assert (out[1]["reached"], out[1]["timed_out"], out[1]["polls"], out[1]["seconds"]) == (False, False, 1, 0)
+    assert out[1]["summary"]["status"] == "Queued"
+    assert out[3]["timed_out"] is True and out[3]["stopped"] is None and sum(fake.sleeps) == 60  # 3 waits its time
 
 
 def test_no_stop_reason_keeps_following():
     fake = FakeTime()
     out = follow_many(lambda rid: {"id": rid, "status": "Queued"}, [1], "scanning", timeout=10, interval=2,
-                      max_interval=4, clock=fake.clock, sleep=fake.sleep, stop=lambda pending: None)
+                      max_interval=4, clock=fake.clock, sleep=fake.sleep, stop=lambda pending: {})
     assert out[1]["timed_out"] is True and out[1]["stopped"] is None and sum(fake.sleeps) == 10
 
 
