@@ -35,6 +35,11 @@ def test_private_branch_under_ansible_runner(lab_factory, tmp_path, monkeypatch)
     summary = [e for e in result.events if e.get("event") == "runner_on_ok"
                and e["event_data"].get("task") == "Summary"]
     assert "Scanning: ALC_Prod_WDC06_private_import after healing 1 scanner(s)." in json.dumps(summary)
+    # the record is where the job's extra variables say: the project directory runner runs in is the job's own
+    # (AWX deletes it), and the role's default follows the PWD of whoever started runner
+    (record,) = [json.loads(p.read_text()) for p in (tmp_path / "records").glob("remediation-*.json")]
+    assert record["subject"] == "ALC_Prod_WDC06_SZ" and record["outcome"].startswith("Scanning: ")
+    assert not list(pdd.rglob("remediation-*"))
     assert (pdd / "artifacts").is_dir() and result.stats["ok"].get("localhost", 0) > 10
     # At -vvv, no secret in the job's events, stdout or records. ansible-runner itself keeps the job's whole
     # environment in artifacts/<ident>/command (mode 0600, whatever suppress_env_files says); AWX deletes the

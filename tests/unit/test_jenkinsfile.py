@@ -26,7 +26,7 @@ def test_every_shell_step_is_single_quoted_so_groovy_interpolates_no_secret():
 def test_credentials_are_bound_to_the_variables_the_modules_read():
     text = jenkinsfile()
     bound = set(re.findall(r"(?:usernameVariable|passwordVariable|variable): '([A-Z_]+)'", text))
-    assert bound == set(SECRETS) | {"SL_USERNAME", "JENKINS_USER", "SN_USERNAME"}
+    assert bound == set(SECRETS) | {"SL_USERNAME", "JENKINS_USER", "SN_USERNAME", "SITE_SCAN_ZONES"}
 
 
 def test_the_stages_run_the_playbooks_that_exist():
@@ -35,3 +35,18 @@ def test_the_stages_run_the_playbooks_that_exist():
         assert os.path.exists(os.path.join(ROOT, playbook)), playbook
     assert "junit allowEmptyResults: false, testResults: 'reports/scan_compliance.junit.xml'" in text
     assert "parallel branches" in text
+
+
+def test_the_inventory_is_the_checkouts_inventory_directory_with_the_site_file_from_a_credential():
+    text = jenkinsfile()
+    (inventory,) = re.findall(r"INVENTORY\s*=\s*'([^']+)'", text)
+    assert os.path.isdir(os.path.join(ROOT, inventory))  # not a file a checkout does not have
+    assert "file(credentialsId: 'nessus-scan-zones-site', variable: 'SITE_SCAN_ZONES')" in text
+    assert 'install -m 0644 "$SITE_SCAN_ZONES" inventory/site.scan_zones.yml' in text
+
+
+def test_the_compliance_stage_raises_the_alert_and_every_playbook_takes_the_sites_extra_args():
+    text = jenkinsfile()
+    assert """-e '{"scan_compliance_github_issue": true, "scan_compliance_pagerduty": true}'""" in text
+    commands = re.findall(r"\.venv/bin/ansible-playbook (?:\\\n|[^\n])*", text)
+    assert len(commands) == 3 and all("$ANSIBLE_EXTRA_ARGS" in c for c in commands), commands
