@@ -58,12 +58,14 @@ class Lab:
         tls = self._tls(self.bind, "localhost")
         world = self.world
         for name, system in (("securitycenter", world.sc), ("github", world.github), ("pagerduty", world.pagerduty),
-                             ("servicenow", world.servicenow), ("classic", world.classic), ("jenkins", world.jenkins)):
+                             ("servicenow", world.servicenow), ("classic", world.classic), ("jenkins", world.jenkins),
+                             ("awx", world.awx)):
             self._serve(name, LabApp(name, system, world, system.error_body), tls)
         self._start_scanners()
         world.github.base_url = self.url("github")
         world.servicenow.base_url = self.url("servicenow")
         world.jenkins.base_url = self.url("jenkins")
+        world.awx.base_url = self.url("awx")
         self.write_settings()
         return self
 
@@ -153,6 +155,10 @@ class Lab:
             "JENKINS_USER": self.world.jenkins.user,
             "JENKINS_TOKEN": self.world.jenkins.api_token,
             "JENKINS_CA_PATH": self.ca_path,
+            # awx.awx's modules read these (they take no CA file: trust the lab's CA with SSL_CERT_FILE=$LAB_DIR/ca.pem)
+            "CONTROLLER_HOST": self.url("awx"),
+            "CONTROLLER_USERNAME": self.world.awx.username,
+            "CONTROLLER_PASSWORD": self.world.awx.password,
             "LAB_INVENTORY": os.path.join(self.lab_dir, "lab.scan_zones.yml"),
             "LAB_DIR": self.lab_dir,
             "LAB_SCENARIO": self.world.spec.get("name", ""),

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Request, Response
 import random
 import re
 
+from .awx import AWX
 from .classic import Classic
 from .jenkins import Jenkins
 from .core import Clock, Faults, Recorder, Violations, json_response
@@ -129,6 +130,7 @@ class World:
         self.servicenow = ServiceNow(spec.get("servicenow") or {}, self.clock, self.secrets)
         self.servicenow.on_insert.append(self._sos_acts)
         self.jenkins = Jenkins(spec.get("jenkins") or {}, self.clock, self.secrets)
+        self.awx = AWX(spec.get("awx") or {}, self.clock, self.secrets)
 
     def _sos_acts(self, table, record):
         """SOS re-enables a scanner some time after they are asked to (the machine's ``sos_reenable_seconds``)."""
@@ -173,6 +175,8 @@ class World:
                     scanner["status"] = int(body["status"])
                     return json_response({"name": scanner["name"], "status": scanner["status"]})
             return json_response({"error": "no such scanner"}, status=404)
+        if path == "awx" and request.method == "GET":  # what the AWX stand-in was asked to create, and holds
+            return json_response({"log": self.awx.log, "state": self.awx.state()})
         return Response("unknown lab hook", status=404)
 
     def describe(self):

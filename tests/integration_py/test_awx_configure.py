@@ -1,14 +1,21 @@
-"""playbooks/awx_configure.yml: syntax with awx.awx installed, and credential types that inject what the modules read."""
+"""playbooks/awx_configure.yml against the lab's AWX: from the repository root and as the installed collection's
+playbook, what AWX was asked to create, and a second run that changes nothing; its credential types inject what the
+modules read."""
 
 from __future__ import annotations
 
 import glob
+import json
 import os
 import re
+import ssl
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 
-import pytest
+import yaml
 from ansible.parsing.yaml.loader import AnsibleLoader
 
 from conftest import COLLECTIONS_ROOT, REPO_ROOT  # pylint: disable=import-error
@@ -17,13 +24,16 @@ from ansible_collections.conductors.nessus_compliance.plugins.module_utils.class
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.github import GITHUB_ARGUMENT_SPEC
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.jenkins import JENKINS_ARGUMENT_SPEC
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.pagerduty import PAGERDUTY_ARGUMENT_SPEC
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils.scan_zones import load_table, zone_names
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.securitycenter import SC_ARGUMENT_SPEC
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.servicenow import SERVICENOW_ARGUMENT_SPEC
 
 PLAYBOOK = os.path.join(REPO_ROOT, "playbooks", "awx_configure.yml")
-AWX = os.path.join(REPO_ROOT, ".venv", "collections")
+BIN = os.path.dirname(sys.executable)
+VENV_COLLECTIONS = os.path.join(REPO_ROOT, ".venv", "collections")
 SPECS = {"securitycenter": SC_ARGUMENT_SPEC, "classic": CLASSIC_ARGUMENT_SPEC, "jenkins": JENKINS_ARGUMENT_SPEC,
          "servicenow": SERVICENOW_ARGUMENT_SPEC, "pagerduty": PAGERDUTY_ARGUMENT_SPEC, "github": GITHUB_ARGUMENT_SPEC}
+RECORDS = "/srv/nessus_compliance/records"  # a site's own record directory, given on the command line
 
 
 def play_vars():
@@ -43,13 +53,9 @@ def read_by_roles():
     return names
 
 
-@pytest.mark.skipif(not os.path.isdir(os.path.join(AWX, "ansible_collections", "awx", "awx")),
-                    reason="awx.awx is installed by make venv")
-def test_syntax_with_awx_awx():
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.pathsep.join([COLLECTIONS_ROOT, AWX]))
-    proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "--syntax-check", PLAYBOOK],
-                          cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+def private_zones_of_the_table():
+    with open(os.path.join(REPO_ROOT, "inventory", "alc.scan_zones.yml"), encoding="utf-8") as handle:
+        return zone_names(load_table(yaml.safe_load(handle)["zones"]), "private")
 
 
 def test_each_credential_type_injects_variables_its_system_s_modules_read():
@@ -80,3 +86,151 @@ def test_job_templates_run_playbooks_that_exist_with_known_credentials():
     for template in variables["awx_job_templates"]:
         assert os.path.exists(os.path.join(REPO_ROOT, template["playbook"])), template["playbook"]
         assert set(template["credentials"]) <= set(variables["awx_credentials"])
+
+
+def start(lab, cmd, cwd, **env):
+    """``ansible-playbook`` against the lab's AWX, at -vvv, with the environment a user has after ``. .lab/env.sh``
+    (awx.awx takes no CA file: the lab's CA is trusted through SSL_CERT_FILE)."""
+    run_env = lab.env(SSL_CERT_FILE=lab.settings["TSC_CA_PATH"], ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0",
+                      ANSIBLE_VERBOSITY="3", ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+                      PATH=BIN + os.pathsep + os.environ.get("PATH", ""))
+    for name in ("ANSIBLE_COLLECTIONS_PATH", "ANSIBLE_CONFIG", "ANSIBLE_INVENTORY"):
+        run_env.pop(name, None)
+    for name, value in env.items():
+        if value is None:
+            run_env.pop(name, None)
+        else:
+            run_env[name] = value
+    return subprocess.Popen(cmd, cwd=cwd, env=run_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def finish(lab, proc):
+    output = proc.communicate(timeout=600)[0]
+    lab.outputs.append(output)
+    assert proc.returncode == 0, output[-4000:]
+    recap = re.search(r"localhost\s+: ok=\d+\s+changed=(\d+)", output)
+    return output, int(recap.group(1))
+
+
+def assert_configured(lab, records):
+    """What the stand-in holds after one run: every object awx_configure.yml describes, as it describes it."""
+    awx, variables = lab.world.awx, play_vars()
+    (project,) = awx.find("projects", name=variables["awx_project_name"])
+    assert (project["scm_type"], project["scm_url"], project["scm_branch"], project["status"]) == (
+        "git", variables["awx_project_scm_url"], "main", "successful")
+    # updated from this checkout's HEAD as it was then (a commit made since is a descendant of it)
+    assert subprocess.run(["git", "merge-base", "--is-ancestor", project["scm_revision"], "HEAD"], cwd=REPO_ROOT,
+                          check=False).returncode == 0
+    playbooks = awx.objects["projects"][project["id"]]["_playbooks"]  # what AWX found in the project's checkout
+    # the job templates, their playbooks (in the project), credentials and record directory
+    templates = {t["name"]: t for t in awx.find("job_templates")}
+    assert set(templates) == {t["name"] for t in variables["awx_job_templates"]}
+    for wanted in variables["awx_job_templates"]:
+        template = templates[wanted["name"]]
+        assert template["playbook"] == wanted["playbook"] and wanted["playbook"] in playbooks
+        assert os.path.isfile(os.path.join(REPO_ROOT, template["playbook"]))
+        assert template["project"] == project["id"] and template["inventory"] is not None
+        assert sorted(c["name"] for c in awx.credentials_of(template["id"])) == sorted(
+            variables["awx_credentials"][s] for s in wanted["credentials"])
+        extra_vars = json.loads(template["extra_vars"])
+        assert extra_vars.get("remediation_record_dir") == (records if wanted.get("records") else None), wanted["name"]
+        assert template["survey_enabled"] is bool(wanted.get("survey"))
+    # the private branch's survey offers exactly the table's private zones
+    survey = awx.survey("job_templates", templates["Nessus private scan remediation"]["id"])
+    zone_question = next(q for q in survey["spec"] if q["variable"] == "zone")
+    assert zone_question["choices"] == private_zones_of_the_table()
+    # each credential type injects only variables the modules (or the roles) read; each credential, created from
+    # the lab's settings, gives a job exactly those settings (a CA path of this machine is never taken)
+    types = {t["name"]: t for t in awx.find("credential_types", managed=False)}
+    assert set(types) == {t["name"] for t in variables["awx_credential_types"].values()}
+    for system, wanted in variables["awx_credential_types"].items():
+        injected = set(types[wanted["name"]]["injectors"]["env"])
+        assert injected == set(wanted["env"]) and injected <= read_by_modules(SPECS[system]) | read_by_roles()
+        (credential,) = awx.find("credentials", name=variables["awx_credentials"][system])
+        environment = awx.injected_env(credential["id"])
+        given = {k: v for k, v in lab.settings.items() if k in injected and k not in ("TSC_CA_PATH",)}
+        assert {k: v for k, v in environment.items() if v} == given, system
+    # the inventory's source: the site's scan-zone file of the project (the example lists every private zone's domain)
+    (source,) = awx.find("inventory_sources")
+    assert (source["source"], source["source_project"], source["source_path"]) == (
+        "scm", project["id"], "inventory/site.scan_zones.yml")
+    with open(os.path.join(REPO_ROOT, "inventory", "site.scan_zones.yml.example"), encoding="utf-8") as handle:
+        example = yaml.safe_load(handle)
+    assert example["table_file"] == "alc.scan_zones.yml"
+    assert {z for z, s in example["site_settings"].items() if "domain" in s} == set(private_zones_of_the_table())
+    # the schedule and the workflow: the check, then the remediation on its failure
+    (schedule,) = awx.find("schedules")
+    assert schedule["unified_job_template"] == templates["Nessus scan compliance check"]["id"]
+    assert schedule["rrule"] == variables["awx_schedule_rrule"] and schedule["enabled"]
+    nodes = {n["identifier"]: n for n in awx.find("workflow_job_template_nodes")}
+    assert nodes["check"]["unified_job_template"] == templates["Nessus scan compliance check"]["id"]
+    assert nodes["remediate"]["unified_job_template"] == templates["Nessus remediation from the alert"]["id"]
+    assert nodes["check"]["failure_nodes"] == [nodes["remediate"]["id"]]
+    assert nodes["check"]["success_nodes"] == nodes["check"]["always_nodes"] == []
+
+
+def test_configures_awx_from_the_repository_root_and_installed_and_a_second_run_changes_nothing(lab_factory, tmp_path):
+    checkout, installed = lab_factory("default"), lab_factory("default")
+    work = tmp_path / "work"  # the installed collection's playbook, run from a directory of the user's own
+    work.mkdir()
+    # from the repository root, as typed (its ansible.cfg; user and password), and installed (a token), side by side
+    from_root = start(checkout, ["ansible-playbook", "playbooks/awx_configure.yml"], REPO_ROOT)
+    from_installed = start(installed, ["ansible-playbook", "conductors.nessus_compliance.awx_configure",
+                                       "-e", "awx_remediation_record_dir=" + RECORDS], str(work),
+                           ANSIBLE_COLLECTIONS_PATH=os.pathsep.join([COLLECTIONS_ROOT, VENV_COLLECTIONS]),
+                           CONTROLLER_USERNAME=None, CONTROLLER_PASSWORD=None,
+                           CONTROLLER_OAUTH_TOKEN=installed.world.awx.token)
+    _output, changed = finish(checkout, from_root)
+    assert changed > 0
+    assert_configured(checkout, play_vars()["awx_remediation_record_dir"])
+    _output, changed = finish(installed, from_installed)
+    assert changed > 0
+    assert_configured(installed, RECORDS)
+    assert installed.world.awx.issued == []  # the token given was used, none was asked for
+    # the second run finds everything as it is and changes nothing: no write at all
+    before, writes = checkout.world.awx.state(), len(checkout.world.awx.log)
+    _output, changed = finish(checkout, start(checkout, ["ansible-playbook", "playbooks/awx_configure.yml"], REPO_ROOT))
+    assert changed == 0
+    assert checkout.world.awx.log[writes:] == []
+    assert checkout.world.awx.state() == before
+    # awx.awx logged in with the password, took a token for each module and gave every one back; none was printed
+    assert checkout.world.awx.issued and not checkout.world.awx.objects["tokens"].keys() - {1}
+    assert not [t for t in checkout.world.awx.issued if any(t in output for output in checkout.outputs)]
+
+
+def awx_call(lab, method, path, body=None, token=None):
+    """One request to the lab's AWX: (status, JSON answer)."""
+    request = urllib.request.Request(lab.settings["CONTROLLER_HOST"] + path, method=method,
+                                     data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Content-Type": "application/json", "Authorization": "Bearer %s" % (
+                                         lab.world.awx.token if token is None else token)})
+    context = ssl.create_default_context(cafile=lab.settings["TSC_CA_PATH"])
+    try:
+        with urllib.request.urlopen(request, context=context, timeout=10) as answer:  # loopback only
+            return answer.status, json.loads(answer.read() or b"null")
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"null")
+
+
+def test_the_labs_awx_refuses_what_awx_refuses(lab_factory):
+    lab = lab_factory("default")
+    assert awx_call(lab, "GET", "/api/v2/projects/", token="")[0] == 401
+    status, project = awx_call(lab, "POST", "/api/v2/projects/", {
+        "name": "p", "organization": 1, "scm_type": "git", "scm_url": play_vars()["awx_project_scm_url"]})
+    assert status == 201 and project["summary_fields"]["current_update"]["status"] == "pending"
+    for _attempt in range(100):  # the update runs in simulated time, as the module waits for it
+        if awx_call(lab, "GET", project["url"])[1]["status"] == "successful":
+            break
+        time.sleep(0.05)
+    _status, inventory = awx_call(lab, "POST", "/api/v2/inventories/", {"name": "i", "organization": 1})
+    template = {"name": "t", "project": project["id"], "inventory": inventory["id"], "playbook": "playbooks/nope.yml"}
+    assert awx_call(lab, "POST", "/api/v2/job_templates/", template) == (
+        400, {"playbook": ["Playbook not found for project."]})
+    template["playbook"] = "playbooks/scan_compliance.yml"
+    assert awx_call(lab, "POST", "/api/v2/job_templates/", template)[0] == 201
+    assert awx_call(lab, "POST", "/api/v2/inventories/", {"name": "i", "organization": 1}) == (
+        400, {"__all__": ["Inventory with this Name and Organization already exists."]})
+    assert awx_call(lab, "GET", "/api/v2/job_templates/?bogus=1")[0] == 400
+    assert awx_call(lab, "GET", "/api/v2/job_templates/999/") == (404, {"detail": "Not found."})
+    assert [v["path"] for v in lab.take_violations()] == ["/api/v2/job_templates/", "/api/v2/inventories/",
+                                                          "/api/v2/job_templates/"]
