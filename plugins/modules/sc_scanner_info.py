@@ -28,7 +28,7 @@ options:
     description:
       - Ask Security Center to re-check every scanner first (C(POST /rest/scanner/updateStatus)), so the
         statuses are fresh rather than from its last periodic check.
-      - This changes no configuration, but it is a C(POST): in check mode it is not sent, and the statuses are
+      - This changes no configuration, but it is a C(POST); in check mode it is not sent, and the statuses are
         those of Security Center's last periodic check.
     type: bool
     default: false

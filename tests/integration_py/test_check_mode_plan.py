@@ -54,31 +54,37 @@ def done(lab):
     return actions
 
 
-@pytest.mark.parametrize("scenario, expected", [
+@pytest.mark.parametrize("scenario, plan, then", [
     # a soft reboot heals the zone's bad scanner; the healthy one is left alone (not protected as "the last working")
-    ("default", [("launch", "ALC_Prod_WDC06_private_import"), ("rebootSoft", "prod-wdc06-infra-nessus-01")]),
+    ("default", [("launch", "ALC_Prod_WDC06_private_import"), ("rebootSoft", "prod-wdc06-infra-nessus-01")], []),
     # two bad scanners: each gets its soft reboot, one at a time
     ("private_two_bad", [("launch", "ALC_Prod_DAL09_private_import"), ("rebootSoft", "prod-dal09-infra-nessus-01"),
-                         ("rebootSoft", "prod-dal09-infra-nessus-02")]),
+                         ("rebootSoft", "prod-dal09-infra-nessus-02")], []),
     # up and ready but not re-enabled in its zone: the SOS request, no reboot
-    ("private_not_reenabled", [("launch", "ALC_Prod_WDC06_private_import"), ("reenable", "prod-wdc06-infra-nessus-01")]),
-    # the zone's only working scanner is the bad one: refused in the plan as in the run
-    ("private_last_working", [("launch", "ALC_Prod_WDC06_private_import")]),
+    ("private_not_reenabled", [("launch", "ALC_Prod_WDC06_private_import"), ("reenable", "prod-wdc06-infra-nessus-01")],
+     []),
+    # the powered-off scanner gets the soft reboot, the zone's last working one (stale Working, Nessus down) is
+    # refused in the plan as in the run; the soft reboot does not heal: the run goes on with what the plan named next
+    ("private_last_working", [("launch", "ALC_Prod_WDC06_private_import"), ("rebootSoft", "prod-wdc06-infra-nessus-01")],
+     [("rebootHard", "prod-wdc06-infra-nessus-01"), ("powerCycle", "prod-wdc06-infra-nessus-01")]),
 ])
-def test_the_plan_is_what_the_real_run_does(lab_factory, tmp_path, scenario, expected):
+def test_the_plan_is_what_the_real_run_does(lab_factory, tmp_path, scenario, plan, then):
     lab = lab_factory(scenario, speed=SPEED)
     zone = ZONE_OF.get(scenario, "ALC_Prod_WDC06_SZ")
     dry = run(lab, tmp_path / "dry", "--check", zone=zone)
     assert dry.returncode == 0, dry.stdout[-3000:]
     # the dry run wrote nothing anywhere: no POST/PUT/PATCH/DELETE to any system (not even updateStatus)
     assert [c for c in lab.calls() if not c.startswith("GET ")] == []
-    assert sorted(planned(tmp_path / "dry"), key=str) == sorted(expected, key=str)
+    assert planned(tmp_path / "dry") == plan
+    named_next = [(POWER_METHOD[step], e["details"]["scanner"]) for e in entries(tmp_path / "dry")
+                  if (e.get("details") or {}).get("event") == "ladder_planned" for step in e["details"]["later"]]
+    assert then == named_next[:len(then)]
     outcome = json.loads(sorted((tmp_path / "dry").glob("remediation-*.json"))[0].read_text())["outcome"]
     assert outcome.startswith("Check mode: would resubmit ")
 
     real = run(lab, tmp_path / "real", zone=zone)
     assert real.returncode in (0, 2), real.stdout[-3000:]
-    assert sorted(done(lab), key=str) == sorted(expected, key=str)
+    assert done(lab) == plan + then
 
 
 def test_the_dry_run_names_the_next_step_and_what_follows_it(lab_factory, tmp_path):
