@@ -17,9 +17,9 @@ from .alert import SCAN_NAME
 from .scan_progress import ACTIVE_STATUSES, summarize_progress
 from .schedules import ScheduleError, dependent_on, describe, due_runs
 
-VERDICTS = ("ok", "running", "late", "partial", "error", "missing", "no_ips", "import_error", "maintenance",
+VERDICTS = ("ok", "running", "stalled", "late", "partial", "error", "missing", "no_ips", "import_error", "maintenance",
             "unknown_schedule")
-FAILING = frozenset(("late", "partial", "error", "missing", "no_ips", "import_error"))
+FAILING = frozenset(("stalled", "late", "partial", "error", "missing", "no_ips", "import_error"))
 
 # Allowed duration by scan name (regular expressions, first match wins), fitting the runbook:
 # daily scans within the day, weekly CM7 All-ports scans within the week, and the public import of
@@ -35,6 +35,8 @@ ALERT_HEADER = "The following scans are identified as failing and need investiga
 
 RUNBOOK_STEPS = {
     "missing": "A scheduled scan failed to run: resubmit the failed scan (Resubmitting the failed scan)",
+    "stalled": "A run queued or running for long with no IP scanned does not scan: check the scan zone's scanners "
+               "(Handling private ip scan failures); do not launch a second run while it is active",
     "late": "A scan is still in progress past its window (delays have occurred): follow its progress; "
             "do not resubmit while it runs",
     "import_error": "The scan completed but its results did not import: engage SOS with the import error",
@@ -115,7 +117,11 @@ def evidence(result, zone=timezone.utc):
     }
 
 
-def judge(candidates, deadline, now):
+# An active run (Queued, Preparing, Running) this many minutes old with no IP scanned does not scan: failing.
+STALL_MINUTES = 30.0
+
+
+def judge(candidates, deadline, now, stall_minutes=STALL_MINUTES):
     """The verdict for one due run from the results created in its window (newest last)."""
     if not candidates:
         return "missing", None, "no scan result was created for this run"
@@ -137,6 +143,9 @@ def judge(candidates, deadline, now):
         result = active[-1]
         percent = summarize_progress(result)["percent"]
         done = "" if percent is None else ", %s%% done" % percent
+        age = now - (result.get("createdTime") or now)
+        if age >= stall_minutes * 60 and not result.get("scannedIPs") and not result.get("completedChecks"):
+            return "stalled", result, "%s for %d minutes with no IP scanned" % (result.get("status"), age // 60)
         if now < deadline:
             return "running", result, "%s within its allowed duration%s" % (result.get("status"), done)
         return "late", result, "still %s past its allowed duration%s" % (result.get("status"), done)
@@ -162,7 +171,8 @@ def in_maintenance(windows, start, end, scan_name, zone_name):
 
 
 def check(definitions, results, now, period_hours=24.0, grace_minutes=60.0, durations=DEFAULT_DURATIONS,
-          default_hours=DEFAULT_HOURS, maintenance=(), public_zones=PUBLIC_ZONES, tolerance_minutes=10.0):
+          default_hours=DEFAULT_HOURS, maintenance=(), public_zones=PUBLIC_ZONES, tolerance_minutes=10.0,
+          stall_minutes=STALL_MINUTES):
     """Evaluate every definition's due runs in ``[now - grace - period, now - grace)``.
 
     Runs due within the last ``grace_minutes`` are not judged yet: Security Center may not have
@@ -180,13 +190,13 @@ def check(definitions, results, now, period_hours=24.0, grace_minutes=60.0, dura
     rows = []
     for definition in definitions:
         rows.extend(_rows_for(definition, by_id, results_by_scan, now, period_start, period_end, tolerance,
-                              durations, default_hours, maintenance, public_zones))
+                              durations, default_hours, maintenance, public_zones, stall_minutes))
     rows.sort(key=lambda row: (row["name"].lower(), row["due"] or 0))
     return summarize(rows, {"start": int(period_start), "end": int(period_end), "now": int(now)})
 
 
 def _rows_for(definition, by_id, results_by_scan, now, period_start, period_end, tolerance, durations,
-              default_hours, maintenance, public_zones):
+              default_hours, maintenance, public_zones, stall_minutes=STALL_MINUTES):
     name = definition.get("name") or "scan #%s" % definition.get("id")
     zone_name = (definition.get("zone") or {}).get("name") or ""
     scan_visibility = visibility(zone_name, public_zones)
@@ -220,7 +230,7 @@ def _rows_for(definition, by_id, results_by_scan, now, period_start, period_end,
         window_end = min(deadline, following)
         candidates = [r for r in results_by_scan.get(definition.get("id"), ())
                       if start - tolerance <= (r.get("createdTime") or 0) < window_end - tolerance]
-        verdict, result, reason = judge(candidates, deadline, now)
+        verdict, result, reason = judge(candidates, deadline, now, stall_minutes)
         if verdict in FAILING:
             window = in_maintenance(maintenance, start, deadline, name, zone_name)
             if window:

@@ -280,7 +280,7 @@ class SecurityCenterClient(ApiClient):
 
 
 def fetch_and_check(client, select, period_hours, grace_minutes, durations, default_hours, maintenance, public_zones,
-                    now=None):
+                    now=None, stall_minutes=30.0):
     """The daily compliance check: two list requests (definitions, then results of the period), then the verdicts.
 
     ``select`` picks the definitions to check (a compiled JMESPath ``search``); the reference time is
@@ -295,7 +295,7 @@ def fetch_and_check(client, select, period_hours, grace_minutes, durations, defa
     results = client.list_scan_results(start_time=period_start - TOLERANCE_MINUTES * 60, end_time=now,
                                        fields=COMPLIANCE_RESULT_FIELDS)
     outcome = check(selected, results, now, period_hours, grace_minutes, durations, default_hours, maintenance,
-                    public_zones, TOLERANCE_MINUTES)
+                    public_zones, TOLERANCE_MINUTES, stall_minutes)
     outcome["requests"] = client.http.request_count - client.logins
     outcome["definitions_checked"] = len(selected)
     return outcome

@@ -13,11 +13,13 @@ description:
   - The daily check that starts the Nessus scan compliance runbook. For each scan definition in
     O(scope), works out from its schedule (in the scan's own time zone) which runs were due in the
     checked period, finds the scan result of each run, and gives a verdict with the evidence.
-  - Verdicts - V(ok); V(running) (still inside its allowed duration); V(late) (running past it);
+  - Verdicts - V(ok); V(running) (still inside its allowed duration); V(stalled) (queued or running for
+    O(stall_minutes) or more with no IP scanned - it does not scan, whatever its allowed duration says);
+    V(late) (running past it);
     V(partial); V(error); V(missing) (no result); V(no_ips) (completed with 0 IPs scanned, the runbook's
     sign of a scanner problem); V(import_error); V(maintenance) (a failure inside a declared maintenance
     window, reported, not alerted); V(unknown_schedule) (a schedule it cannot read, reported with the reason).
-  - Failing verdicts are V(late), V(partial), V(error), V(missing), V(no_ips) and V(import_error).
+  - Failing verdicts are V(stalled), V(late), V(partial), V(error), V(missing), V(no_ips) and V(import_error).
     O(ignore:alert_text) lists the failing scans in the runbook's form.
   - Makes two requests whatever the number of scans - C(GET /rest/scan) and C(GET /rest/scanResult), each with
     C(fields) and one time window - plus a login and a logout with session authentication.
@@ -43,6 +45,13 @@ options:
       - Runs due less than this long ago are not judged yet (Security Center may not have started them).
     type: float
     default: 60
+  stall_minutes:
+    description:
+      - A run queued, preparing or running this many minutes after it was created with no IP scanned yet (no
+        scanned IPs, no completed checks) is V(stalled), a failing verdict, so a run resubmitted earlier that
+        never started to scan is not read as "nothing failing".
+    type: float
+    default: 30
   durations:
     description:
       - How long each scan may take, by name. The first rule whose O(durations[].pattern) matches the
@@ -210,7 +219,7 @@ counts:
   description: Number of rows per verdict (every verdict present, zero included).
   returned: success
   type: dict
-  sample: {ok: 11, running: 1, late: 0, partial: 1, error: 0, missing: 1, no_ips: 0, import_error: 0,
+  sample: {ok: 11, running: 1, stalled: 0, late: 0, partial: 1, error: 0, missing: 1, no_ips: 0, import_error: 0,
            maintenance: 0, unknown_schedule: 0}
 remediable:
   description:
@@ -324,6 +333,7 @@ def main():
             )),
             public_zones=dict(type="list", elements="str", default=list(PUBLIC_ZONES)),
             now=dict(type="int"),
+            stall_minutes=dict(type="float", default=30.0),
         ),
         supports_check_mode=True,
     )
@@ -337,6 +347,8 @@ def main():
     for name in ("period_hours", "default_hours"):
         if p[name] <= 0:
             module.fail_json(msg="%s must be positive, got %s" % (name, p[name]))
+    if p["stall_minutes"] <= 0:
+        module.fail_json(msg="stall_minutes must be positive, got %s" % p["stall_minutes"])
     if p["grace_minutes"] < 0:
         module.fail_json(msg="grace_minutes must be 0 or more, got %s" % p["grace_minutes"])
     try:
@@ -347,7 +359,7 @@ def main():
 
     def action(client):
         return fetch_and_check(client, scope.search, p["period_hours"], p["grace_minutes"], durations,
-                               p["default_hours"], windows, p["public_zones"], p["now"])
+                               p["default_hours"], windows, p["public_zones"], p["now"], p["stall_minutes"])
 
     run_client(module, SecurityCenterClient.from_module, action)
 

@@ -55,9 +55,16 @@ def verdicts(defs, results, now=NOW, **kwargs):
     ([result(status="Running", scanned=100)], "running", "Running within its allowed duration, 33.3% done"),
     # a failed scheduled run that was resubmitted and completed within the window is compliant
     ([result(status="Partial"), result(rid=101, created=DUE + 7200)], "ok", "completed, 300 IPs scanned"),
-    # a resubmission still running after a failure: running
-    ([result(status="Error"), result(rid=101, status="Queued", created=DUE + 7200, scanned=0)], "running",
+    # a resubmission still queued after a failure, created 20 minutes ago: running
+    ([result(status="Error"), result(rid=101, status="Queued", created=NOW - 1200, scanned=0)], "running",
      "Queued within its allowed duration, 0.0% done"),
+    # the same, created four hours ago with no IP scanned: it does not scan (issue 16), failing
+    ([result(status="Error"), result(rid=101, status="Queued", created=DUE + 7200, scanned=0)], "stalled",
+     "Queued for 240 minutes with no IP scanned"),
+    # running for long but scanning: running
+    ([result(status="Running", created=DUE + 7200, scanned=4)], "running", "Running within its allowed duration, 1.3% done"),
+    # exactly at the limit (30 minutes) with nothing scanned, Running: stalled
+    ([result(status="Running", created=NOW - 1800, scanned=0)], "stalled", "Running for 30 minutes with no IP scanned"),
     # a result of another scan, or created before the run, does not count
     ([result(sid=2), result(created=DUE - 3600)], "missing", "no scan result was created for this run"),
 ])
