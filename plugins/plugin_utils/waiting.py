@@ -14,10 +14,16 @@ check mode, a task that is ``async`` already, and connections that run async nat
 
 What the modules send does not change: each sends its command (launch, power command, reload, trigger) at the
 start of the call, and only reads after it. If the controller dies during the wait (SIGKILL), the job goes on,
-detached, on the host that ran it: it keeps reading until it sees the end or its own timeout (no command is sent
-again), writes its result to the async directory (``~/.ansible_async/<job id>``, left there), and ansible's
-async limit (the budget plus a margin) stops it at the latest. The job's id is printed with ``-vvv``. A re-run
-sends nothing twice: each module looks for what an earlier call started before it sends anything.
+detached, on the host that ran it: it keeps reading until it sees the end or its own timeout (ansible's async limit,
+the budget plus a margin, stops it at the latest). From ansible-core 2.19 the task's worker outlives the controller
+(it is a session of its own) and removes the job's file when the job ends; before, the result stays in the async
+directory (``~/.ansible_async/<job id>``). The job's id is printed with ``-vvv``. A re-run sends nothing twice: sc_scan_launch
+follows the result queued or running, classic_server_power the active transaction (and the reboot ladder records a
+step before taking it), classic_server_reload the reload made since ``previous_reload_id``; Jenkins folds a trigger
+into an identical item still queued (a build that started is triggered again, as without this plugin). The one
+wait before a command is classic_server_power's on bare metal (20 minutes between commands): a job detached there
+keeps trying its command until accepted or ``spacing_timeout``, and the platform refuses another command while
+that one's transaction runs and for 20 minutes after it.
 """
 
 from __future__ import annotations
