@@ -117,8 +117,8 @@ class ScanRun:
             return "Queued", 0.0
         if t < queued + preparing:
             return "Preparing", 0.0
-        if p.get("stuck") == "running":
-            return "Running", 0.0
+        if p.get("stuck") == "running":  # Running for good, at stuck_at of its work (0: no IP scanned yet)
+            return "Running", float(p.get("stuck_at", 0.0))
         if t < queued + preparing + duration:
             return "Running", (t - queued - preparing) / duration
         return p.get("final", "Completed"), 1.0

@@ -9,6 +9,10 @@ SPEED = 300
 FAST = {"remediate_private_scan_wait_timeout": 6, "remediate_private_scan_poll_interval": 0.5,
         "remediate_private_scan_poll_max_interval": 1, "reboot_ladder_poll_interval": 1,
         "reboot_ladder_nessus_timeout": 8, "reboot_ladder_sc_timeout": 6}
+# What the private branch's summary adds when the day's public scan fails too (the default scenario's day): the
+# branch names it, and leaves it to its own branch.
+PUBLIC_LEFT = (" Also failing, not in ALC_Prod_WDC06_SZ (left for their own branch; the alert runs them all: "
+               "remediate.yml): ALC_all_envs_public_import.")
 
 
 def run(lab, tmp_path, *args, zone="ALC_Prod_WDC06_SZ", **extra):

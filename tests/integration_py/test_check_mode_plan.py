@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from private_branch import SPEED, power, run  # pylint: disable=import-error
+from private_branch import PUBLIC_LEFT, SPEED, power, run  # pylint: disable=import-error
 
 ZONE_OF = {"private_two_bad": "ALC_Prod_DAL09_SZ"}
 POWER_METHOD = {"reboot_soft": "rebootSoft", "reboot_hard": "rebootHard", "power_cycle": "powerCycle"}
@@ -99,7 +99,7 @@ def test_the_dry_run_names_the_next_step_and_what_follows_it(lab_factory, tmp_pa
     assert not any("last working scanner" in t for t in texts)
     outcome = json.loads(sorted(tmp_path.glob("remediation-*.json"))[0].read_text())["outcome"]
     assert outcome == ("Check mode: would resubmit ALC_Prod_WDC06_private_import; "
-                       "then the soft reboot of prod-wdc06-infra-nessus-01.")
+                       "then the soft reboot of prod-wdc06-infra-nessus-01." + PUBLIC_LEFT)
 
 
 def test_default_waits_start_the_ladder_at_once(lab_factory, tmp_path):

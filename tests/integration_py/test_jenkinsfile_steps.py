@@ -26,7 +26,7 @@ import xml.etree.ElementTree as ET
 import yaml
 
 from conftest import REPO_ROOT  # pylint: disable=import-error
-from private_branch import FAST, SPEED, power  # pylint: disable=import-error
+from private_branch import FAST, PUBLIC_LEFT, SPEED, power  # pylint: disable=import-error
 
 JENKINSFILE = os.path.join(REPO_ROOT, "Jenkinsfile")
 # the lab's short waits, for every playbook (the Jenkinsfile's ANSIBLE_EXTRA_ARGS hook: -e @file)
@@ -338,7 +338,7 @@ def test_the_daily_build_against_the_lab(lab_factory, tmp_path):
     assert power(lab) == [("prod-wdc06-infra-nessus-01", "rebootSoft")]
     written = records(ws / "reports")
     assert written["ALC_Prod_WDC06_SZ"]["outcome"] == \
-        "Scanning: ALC_Prod_WDC06_private_import after healing 1 scanner(s)."
+        "Scanning: ALC_Prod_WDC06_private_import after healing 1 scanner(s)." + PUBLIC_LEFT
     assert written["ALC_all_envs_public_import"]["branch"] == "public scan"
     assert written["ALC_all_envs_public_import"]["outcome"].startswith("Not resubmitted (guard)")
     # nothing was escalated: still the one issue and the one page of the compliance stage, no SOS ticket

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from private_branch import RELOAD, SPEED, power, record, reloads, run  # pylint: disable=import-error
+from private_branch import PUBLIC_LEFT, RELOAD, SPEED, power, record, reloads, run  # pylint: disable=import-error
 
 BAD = "prod-wdc06-infra-nessus-01"
 WW = "armada-ops/bastion-register-nodes-ww"
@@ -52,7 +52,7 @@ def test_reload_heals(lab_factory, tmp_path):
                                             "bastion_registered", "reenable_requested", "os_reload_healed"]
     assert [e["details"]["step"] for e in entries(tmp_path, "ladder_step")] == ["reboot_soft", "reboot_hard", "power_cycle"]
     assert entries(tmp_path, "os_reload_decided")[0]["details"]["allowed_by"] == "jdoe"
-    assert rec["outcome"] == "Scanning: ALC_Prod_WDC06_private_import after healing 1 scanner(s)."
+    assert rec["outcome"] == "Scanning: ALC_Prod_WDC06_private_import after healing 1 scanner(s)." + PUBLIC_LEFT
     # order of the systems touched: reload before registration, registration before the SOS request
     systems = [r["system"] for r in lab.requests() if r["method"] == "POST" and r["system"] in ("classic", "jenkins", "servicenow")]
     assert systems == ["classic", "jenkins", "servicenow"]

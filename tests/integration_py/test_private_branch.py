@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from private_branch import FAST, SPEED, changes, power, record, run  # noqa: F401  pylint: disable=import-error,unused-import
+from private_branch import FAST, PUBLIC_LEFT, SPEED, changes, power, record, run  # noqa: F401  pylint: disable=import-error,unused-import
 
 
 def test_healthy_scanners_resubmit_only(lab_factory, tmp_path):
@@ -11,7 +11,7 @@ def test_healthy_scanners_resubmit_only(lab_factory, tmp_path):
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert changes(lab) == ["POST /rest/scan/9/launch"]
     assert power(lab) == []
-    assert record(tmp_path)["outcome"] == "Scanning: ALC_Prod_WDC06_private_import."
+    assert record(tmp_path)["outcome"] == "Scanning: ALC_Prod_WDC06_private_import." + PUBLIC_LEFT
 
 
 def test_nessusd_stopped_soft_reboot_heals(lab_factory, tmp_path):
@@ -21,7 +21,7 @@ def test_nessusd_stopped_soft_reboot_heals(lab_factory, tmp_path):
     assert power(lab) == [("prod-wdc06-infra-nessus-01", "rebootSoft")]
     assert changes(lab, "securitycenter") == ["POST /rest/scan/9/launch"]  # the second resubmission followed the first
     rec = record(tmp_path)
-    assert rec["outcome"] == "Scanning: ALC_Prod_WDC06_private_import after healing 1 scanner(s)."
+    assert rec["outcome"] == "Scanning: ALC_Prod_WDC06_private_import after healing 1 scanner(s)." + PUBLIC_LEFT
     texts = [e["text"] for e in rec["entries"]]
     assert any(t.startswith("prod-wdc06-infra-nessus-01: nessusd_not_running") for t in texts)
     health = next(e for e in rec["entries"] if e["text"].startswith("prod-wdc06-infra-nessus-01: nessusd_not_running"))

@@ -15,7 +15,7 @@ import pytest
 
 from lab.hosts import unavailable
 
-from private_branch import RELOAD, SPEED, power, record, reloads, run  # pylint: disable=import-error
+from private_branch import PUBLIC_LEFT, RELOAD, SPEED, power, record, reloads, run  # pylint: disable=import-error
 
 pytestmark = pytest.mark.skipif(unavailable() is not None, reason=unavailable() or "")
 
@@ -58,7 +58,7 @@ def test_restart_nessusd_first_heals_without_a_reboot(lab_factory, tmp_path):
     texts = [e["text"] for e in rec["entries"]]
     assert f"nessusd restart of {BAD}: restarted nessusd over SSH" in texts
     assert f"{BAD} works again after the nessusd restart" in texts
-    assert rec["outcome"] == "Scanning: ALC_Prod_WDC06_private_import after healing 1 scanner(s)."
+    assert rec["outcome"] == "Scanning: ALC_Prod_WDC06_private_import after healing 1 scanner(s)." + PUBLIC_LEFT
     assert on_host(lab, BAD, "systemctl is-active nessusd") == "active"
 
 

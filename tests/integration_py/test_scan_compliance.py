@@ -105,6 +105,7 @@ def test_every_verdict(lab_factory, tmp_path):
         ("ALC_PreStage_MON01_private_import", "ok"),
         ("ALC_Dev_MON01_private_import", "running"),
         ("ALC_Sup_WDC04_private_import", "late"),
+        ("ALC_Prod_TOK02_private_import", "stalled"),
         ("ALC_all_envs_public_import", "partial"),
         ("ALC_Prod_DAL09_private_import", "error"),
         ("ALC_Prod_WDC06_private_import", "missing"),
@@ -117,12 +118,13 @@ def test_every_verdict(lab_factory, tmp_path):
     assert "ALC_retired_private_import" not in names  # a disabled schedule is ignored
     data = report(tmp_path)["check"]
     assert data["failing"] == ["ALC_all_envs_public_import", "ALC_Prod_DAL09_private_import",
-                               "ALC_Prod_LON02_private_import", "ALC_Prod_WDC06_private_import",
+                               "ALC_Prod_LON02_private_import", "ALC_Prod_TOK02_private_import",
+                               "ALC_Prod_WDC06_private_import",
                                "ALC_Stage_DAL09_private_import", "ALC_Sup_WDC04_private_import"]
     broken = next(r for r in data["scans"] if r["verdict"] == "unknown_schedule")
     assert "unknown time zone 'Mars/Olympus'" in broken["reason"]
     junit = ET.parse(tmp_path / "scan_compliance.junit.xml").getroot()
-    assert junit.get("failures") == "6" and junit.get("skipped") == "2"
+    assert junit.get("failures") == "7" and junit.get("skipped") == "2"
     markdown = (tmp_path / "scan_compliance.md").read_text()
     assert "Also seen (not alerted):" in markdown and "SOS scanner upgrade" in markdown
 
