@@ -91,10 +91,12 @@ test: venv ## every quality gate and every test (what .ci/run runs)
 	MATRIX_MAIN_BY_GATES=1 setsid bash -c '$(MAKE) --no-print-directory matrix > tests/output/matrix.log 2>&1; \
 	  echo $$? > tests/output/matrix.status' & matrix=$$!; \
 	trap 'kill -- -'$$matrix' 2>/dev/null || true' EXIT; \
-	for gate in lint sanity units scenarios faults security clock molecule importer changelog; do \
-	  echo; echo "=================== make $$gate"; \
+	times=""; for gate in lint sanity units scenarios faults security clock molecule importer changelog; do \
+	  echo; echo "=================== make $$gate"; gate_start=$$(date +%s); \
 	  $(MAKE) --no-print-directory $$gate || { echo "FAILED: make $$gate"; exit 1; }; \
+	  times="$$times $$gate=$$(( $$(date +%s) - gate_start ))s"; \
 	done; \
+	echo; echo "gate times:$$times"; \
 	echo; echo "=================== make matrix (started with the gates above, $$(( $$(date +%s) - start )) s ago)"; \
 	wait $$matrix || true; trap - EXIT; cat tests/output/matrix.log; \
 	[ "$$(cat tests/output/matrix.status 2>/dev/null)" = 0 ] || { echo "FAILED: make matrix"; exit 1; }; \
