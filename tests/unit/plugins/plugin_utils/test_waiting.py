@@ -10,6 +10,7 @@ from ansible_collections.conductors.nessus_compliance.plugins.action import (
     classic_server_power,
     classic_server_reload,
     jenkins_build,
+    nessus_status_info,
     sc_scan_launch,
 )
 from ansible_collections.conductors.nessus_compliance.plugins.plugin_utils import waiting
@@ -68,6 +69,11 @@ def test_flag(value, expected):
     (sc_scan_launch, {"name": "s", "wait": "none", "wait_timeout": 3600}, 0),
     (sc_scan_launch, {"name": "s", "wait": "scanning"}, 1800),
     (sc_scan_launch, {"names": ["a", "b"], "wait": "completed", "wait_timeout": "3600"}, 3600),
+    # Nessus: only with a wait
+    (nessus_status_info, {"scanners": []}, 0),
+    (nessus_status_info, {"scanners": [], "wait": "ready"}, 900),
+    (nessus_status_info, {"scanners": [], "wait": "settled", "wait_timeout": 120}, 120),
+    (nessus_status_info, {"scanners": [], "wait": "ready", "wait_timeout": -1}, None),
 ])
 def test_wait_budget(plugin, args, expected):
     assert budget(plugin, args) == expected
@@ -81,6 +87,8 @@ def test_wait_subjects():
     assert subject(jenkins_build, {}) == "the Jenkins build to end"
     assert subject(sc_scan_launch, {"names": ["a", "b"], "wait": "scanning"}) == "the resubmitted scans to scan"
     assert subject(sc_scan_launch, {"name": "a", "wait": "started"}) == "the resubmitted scan to start"
+    assert subject(nessus_status_info, {"wait": "ready"}) == "Nessus to answer ready"
+    assert subject(nessus_status_info, {"wait": "settled"}) == "Nessus to finish loading its plugins"
 
 
 @pytest.mark.parametrize("budget_, check_mode, async_val, native, expected", [
