@@ -41,7 +41,9 @@ def test_reload_with_the_saved_script_and_wait_until_it_is_done(classic, run_mod
     assert (result["changed"], result["sent"], result["already_reloaded"]) == (True, True, False)
     assert reloads(lab) == [(HOST, {"customProvisionScriptUri": HOOK_URI})]
     steps = [s["step"] for s in result["reload"]["steps"]]
-    assert steps[0] == "CLOUD_RECLAIM_PREP" and steps[-1] == "CLOUD_POST_PROVISION"  # logged in order as they went
+    # logged in order as the polls saw them (a step shorter than a poll may be missed on a loaded machine: the
+    # first is seen, the reload's end is read from the transaction, not from the last step seen)
+    assert steps[0] == "CLOUD_RECLAIM_PREP" and len(set(steps)) == len(steps)
     assert steps == sorted(steps, key=["CLOUD_RECLAIM_PREP", "CLOUD_PROVISION_SETUP", "CLOUD_CONFIGURE_OS",
                                        "CLOUD_POST_PROVISION"].index)
     assert result["server"]["active_transaction"] is None and result["server"]["provision_date"]
