@@ -52,7 +52,7 @@ def launch_guard(definition, results, zones_by_scan, now, recent_pattern=PUBLIC_
     if mine:
         result = mine[-1]
         return {"guard": "already_running", "result": result,
-                "reason": "result #%s of %s is %s (created %s): not launching a second run"
+                "reason": "result #%s of %s was %s when looked up (created %s): not launching a second run"
                           % (result.get("id"), definition["name"], result.get("status"), utc_text(result.get("createdTime")))}
     if force:
         return None
