@@ -104,6 +104,13 @@ def follow(get_result, result_id, target, timeout, interval=2.0, max_interval=30
     return follow_many(get_result, [result_id], target, timeout, interval, max_interval, clock, sleep)[result_id]
 
 
+def _outcome(entry, elapsed, reached, failed, timed_out, stopped=None):
+    """One followed result's outcome, from its state (``polls``, ``history``, the ``last`` result seen, its ``summary``)."""
+    return {"reached": reached, "failed": failed, "timed_out": timed_out, "stopped": stopped, "polls": entry["polls"],
+            "seconds": round(elapsed, 1), "summary": entry["summary"], "history": entry["history"],
+            "result": entry["last"]}
+
+
 def follow_many(get_result, result_ids, target, timeout, interval=2.0, max_interval=30.0, clock=time.monotonic,
                 sleep=time.sleep, stop=None):
     """:func:`follow` for several results at once: each round polls every result still pending, then sleeps.
@@ -123,7 +130,7 @@ def follow_many(get_result, result_ids, target, timeout, interval=2.0, max_inter
             entry = state[rid]
             entry["polls"] += 1
             entry["last"] = result
-            summary = summarize_progress(result)
+            entry["summary"] = summary = summarize_progress(result)
             point = {"seconds": round(clock() - started, 1), "status": summary["status"],
                      "completed_ips": summary["completed_ips"], "scanning_size": summary["scanning_size"]}
             history = entry["history"]
@@ -133,19 +140,12 @@ def follow_many(get_result, result_ids, target, timeout, interval=2.0, max_inter
             reached, failed = target_reached(target, summary)
             elapsed = clock() - started
             if reached or failed or elapsed >= timeout:
-                outcomes[rid] = {"reached": reached, "failed": failed and not reached,
-                                 "timed_out": not (reached or failed), "stopped": None, "polls": entry["polls"],
-                                 "seconds": round(elapsed, 1), "summary": summary, "history": history, "result": result}
+                outcomes[rid] = _outcome(entry, elapsed, reached, failed and not reached, not (reached or failed))
         if stop is not None and len(outcomes) < len(result_ids):
             pending = [rid for rid in result_ids if rid not in outcomes]
             reasons = stop([state[rid]["last"] for rid in pending]) or {}
             for rid in [r for r in pending if reasons.get(r)]:
-                reason = reasons[rid]
-                entry = state[rid]
-                outcomes[rid] = {"reached": False, "failed": False, "timed_out": False, "stopped": reason,
-                                 "polls": entry["polls"], "seconds": round(clock() - started, 1),
-                                 "summary": summarize_progress(entry["last"]), "history": entry["history"],
-                                 "result": entry["last"]}
+                outcomes[rid] = _outcome(state[rid], clock() - started, False, False, False, stopped=reasons[rid])
         if len(outcomes) == len(result_ids):
             return outcomes
         elapsed = clock() - started
