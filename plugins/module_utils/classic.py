@@ -12,9 +12,11 @@ it cannot read. Power methods are never retried by the transport.
 from __future__ import annotations
 
 import json
+import time
 
 from ansible.module_utils.basic import env_fallback
 
+from .polling import poll_until
 from .transport import ApiClient, ApiError, AuthError, HttpClient, NotFoundError, decode_json
 
 SYSTEM = "IBM Cloud classic"
@@ -52,6 +54,19 @@ MACHINE_ARGUMENT_SPEC = dict(
     domain=dict(type="str", required=True),
     type=dict(type="str", default="auto", choices=["auto", "guest", "hardware"]),
 )
+
+
+class SpacingRefusedError(ApiError):
+    """Bare metal refused a power command because the last one on it is too recent (the platform wants 20 minutes
+    between two remote-management commands, and answers HTTP 500 saying so)."""
+
+
+def spacing_refusal(kind, exc):
+    """``exc`` as a :class:`SpacingRefusedError` when it is bare metal's refusal of a command too soon, else None."""
+    if kind == "hardware" and exc.status == 500 and "20 minutes" in (exc.detail or ""):
+        return SpacingRefusedError(exc.message, exc.system, exc.method, exc.path, status=exc.status, code=exc.code,
+                                   detail=exc.detail, hint=exc.hint)
+    return None
 
 
 class ClassicClient(ApiClient):
@@ -116,7 +131,55 @@ class ClassicClient(ApiClient):
         return self.call(SERVICES[kind], "getServerPowerState", ident)
 
     def power(self, kind, ident, method):
-        return self.call(SERVICES[kind], method, ident)
+        """Send one power command; SpacingRefusedError when bare metal refuses it as too soon after the last one."""
+        try:
+            return self.call(SERVICES[kind], method, ident)
+        except ApiError as exc:
+            refusal = spacing_refusal(kind, exc)
+            if refusal is None:
+                raise
+            raise refusal from exc
+
+    def power_spaced(self, kind, ident, method, timeout, interval, clock=time.monotonic, sleep=time.sleep):
+        """:meth:`power`, sent again every ``interval`` seconds while bare metal refuses it as too soon, for at most
+        ``timeout`` seconds; then the last SpacingRefusedError is raised."""
+        def send(dummy_since):
+            try:
+                self.power(kind, ident, method)
+            except SpacingRefusedError as exc:
+                return False, exc
+            return True, None
+
+        waited = poll_until(send, timeout, interval, clock=clock, sleep=sleep, timeout_inclusive=False)
+        if waited.timed_out:
+            raise waited.value
+
+    def wait_running(self, kind, ident, timeout, interval, clock=time.monotonic, sleep=time.sleep):
+        """Describe the machine every ``interval`` seconds until it is on with no active transaction: a Waited whose
+        value is the last description (``timed_out`` once more than ``timeout`` seconds passed)."""
+        def look(dummy_since):
+            server = self.describe(kind, ident)
+            return server["power_state"] == "on" and not server["active_transaction"], server
+
+        return poll_until(look, timeout, interval, clock=clock, sleep=sleep, timeout_inclusive=False)
+
+    def follow_reload(self, kind, ident, before_id, timeout, interval, settle, clock=time.monotonic, sleep=time.sleep):
+        """Until the reload after ``before_id`` appeared and then ended for ``settle`` consecutive polls:
+        ``(machine, state, steps, timed_out)``; ``steps`` are the transaction names seen, in order."""
+        steps, seen = [], {"reload": False, "calm": 0}
+
+        def look(since):
+            machine = self.get(kind, ident)
+            state = reload_state(machine)
+            seen["reload"] = seen["reload"] or state["reloading"] or (state["last_reload_id"] not in (None, before_id))
+            if state["step"] and (not steps or steps[-1]["step"] != state["step"]):
+                steps.append({"step": state["step"], "at_seconds": round(since(), 1)})
+            seen["calm"] = seen["calm"] + 1 if seen["reload"] and state["ready"] else 0
+            return seen["calm"] >= settle, (machine, state)
+
+        waited = poll_until(look, timeout, interval, clock=clock, sleep=sleep)
+        machine, state = waited.value
+        return machine, state, steps, waited.timed_out
 
     def provisioning_hooks(self):
         """The account's saved post-provisioning scripts (what the portal offers): ``[{id, name, uri}]``."""

@@ -19,6 +19,7 @@ from urllib.parse import quote, urlsplit
 
 from ansible.module_utils.basic import env_fallback
 
+from .polling import poll_until
 from .transport import ApiClient, ApiError, AuthError, HttpClient, NotFoundError, decode_json, html_title
 
 SYSTEM = "Jenkins"
@@ -149,8 +150,9 @@ class JenkinsClient(ApiClient):
         Raises ApiError when the item is cancelled, or vanished and no build of the job has its queue id,
         or after ``timeout`` seconds.
         """
-        started, history = clock(), []
-        while True:
+        history = []
+
+        def look(dummy_since):
             try:
                 item = self.queue_item(ident)
             except NotFoundError:
@@ -159,28 +161,28 @@ class JenkinsClient(ApiClient):
                     raise ApiError("queue item %d vanished before its build was seen, and no build of %s has that "
                                    "queue id" % (ident, job), SYSTEM, "GET", "/queue/item/%d/api/json" % ident, status=404)
                 history.append("queue item %d vanished; found build #%s by its queue id" % (ident, build.get("number")))
-                return {"number": build.get("number"), "url": build.get("url")}, history
-            kind = (item.get("_class") or "").rsplit("$", 1)[-1]
+                return True, build
             if item.get("executable"):
-                return {"number": item["executable"].get("number"), "url": item["executable"].get("url")}, history
+                return True, item["executable"]
             if item.get("cancelled"):
                 raise ApiError("queue item %d was cancelled before it ran" % ident, SYSTEM, "GET",
                                "/queue/item/%d/api/json" % ident)
-            note = "%s: %s" % (kind, item.get("why") or "")
+            note = "%s: %s" % ((item.get("_class") or "").rsplit("$", 1)[-1], item.get("why") or "")
             if not history or history[-1] != note:
                 history.append(note)
-            if clock() - started >= timeout:
-                raise ApiError("queue item %d did not start a build within %ss (%s)" % (ident, timeout, note), SYSTEM)
-            sleep(interval)
+            return False, note
+
+        waited = poll_until(look, timeout, interval, clock=clock, sleep=sleep)
+        if waited.timed_out:
+            raise ApiError("queue item %d did not start a build within %ss (%s)" % (ident, timeout, waited.value), SYSTEM)
+        return {"number": waited.value.get("number"), "url": waited.value.get("url")}, history
 
     def wait_for_result(self, url, timeout, interval=5.0, max_interval=30.0, clock=time.monotonic, sleep=time.sleep):
-        """Poll the build until ``building`` is false (a result set while building is not final)."""
-        started, wait = clock(), interval
-        while True:
+        """Poll the build until ``building`` is false (a result set while building is not final):
+        ``(build, timed_out)``. The interval grows by half each poll up to ``max_interval``."""
+        def look(dummy_since):
             build = self.build(url)
-            if not build.get("building"):
-                return build, False
-            if clock() - started >= timeout:
-                return build, True
-            sleep(min(wait, max(0.0, timeout - (clock() - started))))
-            wait = min(wait * 1.5, max_interval)
+            return not build.get("building"), build
+
+        waited = poll_until(look, timeout, interval, max_interval, clock=clock, sleep=sleep, cut_to_timeout=True)
+        return waited.value, waited.timed_out

@@ -25,6 +25,7 @@ try:
 except ImportError:  # pragma: no cover - run_client reports the missing library before any client is built
     SSLError = None
 
+from .polling import poll_until
 from .sc_types import to_int
 from .transport import (
     RETRY_STATUSES,
@@ -220,24 +221,22 @@ class NessusClient(ApiClient):
         pending = list(dict.fromkeys(ips))
         for ip in pending:
             url_host(ip)  # every address is checked before the first request
-        started = clock()
         results = {ip: {"answer": None, "seconds": 0.0, "polls": 0, "timed_out": False} for ip in pending}
-        while True:
+
+        def ask_all(since):
             for ip in list(pending):
                 result = results[ip]
                 result["answer"] = self.server_status(ip)
                 result["polls"] += 1
-                result["seconds"] = round(clock() - started, 3)
+                result["seconds"] = round(since(), 3)
                 if UNTIL[until](result["answer"]):
                     pending.remove(ip)
-            left = timeout - (clock() - started)
-            if not pending:
-                return results
-            if left <= 0:
-                for ip in pending:
-                    results[ip]["timed_out"] = True
-                return results
-            sleep(min(interval, left))
+            return not pending, None
+
+        if poll_until(ask_all, timeout, interval, clock=clock, sleep=sleep, cut_to_timeout=True).timed_out:
+            for ip in pending:
+                results[ip]["timed_out"] = True
+        return results
 
 
 def describe_scanner(target, result):

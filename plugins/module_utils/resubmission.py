@@ -14,6 +14,7 @@ import re
 import time
 from datetime import datetime, timezone
 
+from .polling import poll_until
 from .scan_progress import is_active, summarize_progress
 
 WAIT_TARGETS = ("none", "started", "scanning", "completed")
@@ -121,33 +122,67 @@ def follow_many(get_result, result_ids, target, timeout, interval=2.0, max_inter
     ``{result_id: reason}`` for the results it knows cannot scan (a bad scanner in their zone), whose following
     then ends at once (``stopped`` holds the reason), whatever the timeout says; the others go on.
     """
-    started = clock()
     state = {rid: {"history": [], "polls": 0} for rid in result_ids}
-    outcomes, wait = {}, interval
-    while True:
-        for rid in [r for r in result_ids if r not in outcomes]:
+    outcomes = {}
+
+    def pending():
+        return [rid for rid in result_ids if rid not in outcomes]
+
+    def one_round(since):
+        for rid in pending():
             result = get_result(rid)
             entry = state[rid]
             entry["polls"] += 1
             entry["last"] = result
             entry["summary"] = summary = summarize_progress(result)
-            point = {"seconds": round(clock() - started, 1), "status": summary["status"],
+            point = {"seconds": round(since(), 1), "status": summary["status"],
                      "completed_ips": summary["completed_ips"], "scanning_size": summary["scanning_size"]}
             history = entry["history"]
             if not history or {k: v for k, v in point.items() if k != "seconds"} != \
                     {k: v for k, v in history[-1].items() if k != "seconds"}:
                 history.append(point)
             reached, failed = target_reached(target, summary)
-            elapsed = clock() - started
+            elapsed = since()
             if reached or failed or elapsed >= timeout:
                 outcomes[rid] = _outcome(entry, elapsed, reached, failed and not reached, not (reached or failed))
-        if stop is not None and len(outcomes) < len(result_ids):
-            pending = [rid for rid in result_ids if rid not in outcomes]
-            reasons = stop([state[rid]["last"] for rid in pending]) or {}
-            for rid in [r for r in pending if reasons.get(r)]:
-                outcomes[rid] = _outcome(state[rid], clock() - started, False, False, False, stopped=reasons[rid])
-        if len(outcomes) == len(result_ids):
-            return outcomes
-        elapsed = clock() - started
-        sleep(min(wait, max(0.0, timeout - elapsed)))
-        wait = min(wait * 1.5, max_interval)
+        if stop is not None and pending():
+            reasons = stop([state[rid]["last"] for rid in pending()]) or {}
+            for rid in [r for r in pending() if reasons.get(r)]:
+                outcomes[rid] = _outcome(state[rid], since(), False, False, False, stopped=reasons[rid])
+        return not pending(), None
+
+    waited = poll_until(one_round, timeout, interval, max_interval, clock=clock, sleep=sleep, cut_to_timeout=True)
+    for rid in pending():  # the time ran out between a result's last poll and the end of its round
+        outcomes[rid] = _outcome(state[rid], waited.seconds, False, False, True)
+    return outcomes
+
+
+def launch_outcome(out):
+    """What became of one scan of sc_scan_launch, in one word (its ``scans`` entry ``out``, as the module built it).
+
+    ``would_resubmit``: check mode, it would be launched; ``refused``: a guard held and no result is followed;
+    ``error``: the launch request failed (``msg`` without a launch or a result); ``scanning``: followed and reached the
+    wait target; ``not_scanning``: launched or found but it did not reach the target in time, or was stopped early
+    (a bad scanner); ``not_followed``: launched (or found) without a wait.
+    """
+    if out.get("would_launch"):
+        return "would_resubmit"
+    if out.get("scan_result_id") is None:
+        if out.get("guard"):
+            return "refused"
+        return "error" if out.get("msg") else "not_followed"
+    waited = out.get("waited")
+    if waited is None:
+        return "not_scanning" if out.get("msg") else "not_followed"
+    return "scanning" if waited.get("reached") else "not_scanning"
+
+
+def escalation(out):
+    """The scan as the SOS escalation names it: ``{name, zone, status, result_id, error_details}``."""
+    scan = out.get("scan") or {}
+    if "msg" in out:
+        details = out["msg"]
+    else:
+        details = (out.get("guard") or {}).get("reason") or ""
+    return {"name": scan.get("name"), "zone": scan.get("zone"), "status": (out.get("progress") or {}).get("status") or "",
+            "result_id": out.get("scan_result_id"), "error_details": details}

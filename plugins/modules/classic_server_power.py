@@ -93,17 +93,15 @@ retries:
   elements: dict
 """
 
-import time
-
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.classic import (
     CLASSIC_ARGUMENT_SPEC,
     MACHINE_ARGUMENT_SPEC,
     ClassicClient,
+    SpacingRefusedError,
 )
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.common import ModuleFailure, run_client
-from ansible_collections.conductors.nessus_compliance.plugins.module_utils.transport import ApiError
 
 COMMANDS = {"reboot_soft": "rebootSoft", "reboot_hard": "rebootHard", "power_cycle": "powerCycle",
             "power_on": "powerOn", "power_off": "powerOff"}
@@ -139,32 +137,24 @@ def main():
         elif module.check_mode:
             return dict(out, changed=True, skipped_reason="check mode: would send %s" % command)
         else:
-            started = time.monotonic()
-            while True:
-                try:
+            try:
+                if p["spacing"] == "wait":
+                    client.power_spaced(kind, machine["id"], command, p["spacing_timeout"], p["poll_interval"])
+                else:
                     client.power(kind, machine["id"], command)
-                    break
-                except ApiError as exc:
-                    spacing = kind == "hardware" and exc.status == 500 and "20 minutes" in (exc.detail or "")
-                    if not spacing or p["spacing"] == "fail" or time.monotonic() - started > p["spacing_timeout"]:
-                        raise
-                    time.sleep(p["poll_interval"])
+            except SpacingRefusedError as exc:  # spacing=fail, or still refused after spacing_timeout
+                raise ModuleFailure(str(exc), error=exc.to_dict()) from exc
             out.update(sent=True, changed=True)
         if not p["wait"] or command == "powerOff":
             return out
-        started, polls = time.monotonic(), 0
-        while True:
-            server = client.describe(kind, machine["id"])
-            polls += 1
-            if server["power_state"] == "on" and not server["active_transaction"]:
-                break
-            if time.monotonic() - started > p["wait_timeout"]:
-                raise ModuleFailure("%s is not running again after %ss: power %s, transaction %s"
-                                    % (p["hostname"], p["wait_timeout"], server["power_state"], server["active_transaction"]),
-                                    **{k: v for k, v in out.items() if k != "server"}, server=server)
-            time.sleep(p["poll_interval"])
+        waited = client.wait_running(kind, machine["id"], p["wait_timeout"], p["poll_interval"])
+        server = waited.value
+        if waited.timed_out:
+            raise ModuleFailure("%s is not running again after %ss: power %s, transaction %s"
+                                % (p["hostname"], p["wait_timeout"], server["power_state"], server["active_transaction"]),
+                                **{k: v for k, v in out.items() if k != "server"}, server=server)
         out["server"] = server
-        out["waited"] = {"seconds": round(time.monotonic() - started, 1), "polls": polls}
+        out["waited"] = {"seconds": round(waited.seconds, 1), "polls": waited.polls}
         return out
 
     run_client(module, ClassicClient.from_module, action)

@@ -139,23 +139,6 @@ NO_SCRIPT = "Bootstrapping will not be performed if the post provision script is
 TIMEOUTS = {"guest": 5400.0, "hardware": 14400.0}
 
 
-def follow(client, kind, ident, before_id, timeout, interval, settle, sleep=time.sleep, clock=time.monotonic):
-    """Until the reload after ``before_id`` appeared and then ended for ``settle`` consecutive polls."""
-    started, steps, calm, seen = clock(), [], 0, False
-    while True:
-        machine = client.get(kind, ident)
-        state = reload_state(machine)
-        seen = seen or state["reloading"] or (state["last_reload_id"] not in (None, before_id))
-        if state["step"] and (not steps or steps[-1]["step"] != state["step"]):
-            steps.append({"step": state["step"], "at_seconds": round(clock() - started, 1)})
-        calm = calm + 1 if seen and state["ready"] else 0
-        if calm >= settle:
-            return machine, state, steps, False
-        if clock() - started >= timeout:
-            return machine, state, steps, True
-        sleep(interval)
-
-
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -227,8 +210,8 @@ def main():
             return out
         timeout = p["wait_timeout"] or TIMEOUTS[kind]
         started = time.monotonic()
-        machine, state, steps, timed_out = follow(client, kind, ident, before, timeout, p["poll_interval"],
-                                                  p["settle_polls"])
+        machine, state, steps, timed_out = client.follow_reload(kind, ident, before, timeout, p["poll_interval"],
+                                                                p["settle_polls"])
         out["reload"] = {"transaction_id": state["last_reload_id"], "created": state["last_reload_created"],
                          "finished": machine.get("provisionDate") if not timed_out else None,
                          "seconds": round(time.monotonic() - started, 1), "steps": steps}

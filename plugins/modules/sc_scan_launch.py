@@ -154,10 +154,31 @@ scans:
   description:
     - With O(names), one entry per scan, in order, with the keys above (C(scan), C(guard), C(launched),
       C(would_launch), C(launch_answer_lost), C(scan_result_id), C(next_run), C(progress), C(waited)) and C(msg)
-      when it did not reach the wait target.
+      when it did not reach the wait target, and C(outcome) and C(escalation) below.
   returned: when O(names) is given
   type: list
   elements: dict
+  contains:
+    outcome:
+      description:
+        - What became of the scan, in one word.
+        - V(scanning) - followed, and it reached the wait target (O(wait=scanning) - IPs being scanned).
+        - V(not_scanning) - launched or found running, but it did not reach the target in time, could no longer reach
+          it, or its following was stopped early by O(stop_on_bad_scanner).
+        - V(refused) - a guard held and no result is followed (C(guard) says which and why).
+        - V(would_resubmit) - check mode, it would be launched (C(would_launch)).
+        - V(error) - the launch request failed (C(msg) set, nothing launched or followed).
+        - V(not_followed) - launched, or found running, without a wait (O(wait=none)).
+      type: str
+      returned: always
+      choices: [scanning, not_scanning, refused, would_resubmit, error, not_followed]
+    escalation:
+      description:
+        - The scan as the SOS escalation names it - C(name) (the scan's name), C(zone) (its scan zone), C(status) (the
+          last status seen, or an empty string), C(result_id) (C(scan_result_id)) and C(error_details) (C(msg), else the
+          guard's reason, else an empty string).
+      type: dict
+      returned: always
 retries:
   description: Requests the transport retried; empty when none.
   returned: always
@@ -173,8 +194,10 @@ from ansible_collections.conductors.nessus_compliance.plugins.module_utils.commo
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.resubmission import (
     PUBLIC_IMPORT_PATTERN,
     WAIT_TARGETS,
+    escalation,
     follow_many,
     launch_guard,
+    launch_outcome,
 )
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.scan_progress import summarize_progress
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.scanner_status import describe_scanner
@@ -262,6 +285,13 @@ def bad_scanner_check(client, definitions):
     return stop
 
 
+def classified(outs):
+    """The ``scans`` entries with their ``outcome`` and ``escalation``."""
+    for out in outs:
+        out.update(outcome=launch_outcome(out), escalation=escalation(out))
+    return outs
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -311,7 +341,7 @@ def main():
             if p["names"] is None or not outs:
                 raise
             raise ModuleFailure("%s (after resubmitting %s)" % (exc, ", ".join(o["scan"]["name"] for o in outs)),
-                                changed=any(o["changed"] for o in outs), scans=outs) from exc
+                                changed=any(o["changed"] for o in outs), scans=classified(outs)) from exc
         followed = {o["scan_result_id"]: o for o in outs if o["scan_result_id"] is not None}
         if p["wait"] == "none" or module.check_mode:
             for rid, out in followed.items():
@@ -333,7 +363,7 @@ def main():
                 raise ModuleFailure(out.pop("msg"), **out)
             return out
         missed = [o["msg"] for o in outs if "msg" in o]
-        answer = {"changed": any(o["changed"] for o in outs), "scans": outs}
+        answer = {"changed": any(o["changed"] for o in outs), "scans": classified(outs)}
         if missed:
             raise ModuleFailure("; ".join(missed), **answer)
         return answer

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.resubmission import (
+    escalation,
     follow,
     follow_many,
     launch_guard,
+    launch_outcome,
     target_reached,
     utc_text,
 )
@@ -152,3 +154,54 @@ def test_no_stop_reason_keeps_following():
 ])
 def test_utc_text(epoch, text):
     assert utc_text(epoch) == text
+
+
+SCAN = {"id": 9, "name": "ALC_Prod_WDC06_private_import", "zone": "ALC_Prod_WDC06_SZ"}
+ZONE_BUSY = {"guard": "zone_busy", "reason": "another run is active on scan zone ALC_Prod_WDC06_SZ", "result": {}}
+
+
+@pytest.mark.parametrize("out, outcome, escalated", [
+    # waited and reached scanning
+    ({"scan": SCAN, "launched": True, "scan_result_id": 5, "progress": {"status": "Running"},
+      "waited": {"reached": True}}, "scanning", ("Running", 5, "")),
+    # launched, did not scan in time
+    ({"scan": SCAN, "launched": True, "scan_result_id": 5, "progress": {"status": "Queued"},
+      "waited": {"reached": False, "timed_out": True}, "msg": "timed out"}, "not_scanning", ("Queued", 5, "timed out")),
+    # found running (already_running guard), stopped early on a bad scanner
+    ({"scan": SCAN, "launched": False, "scan_result_id": 4, "guard": {"guard": "already_running", "reason": "r"},
+      "progress": {"status": "Queued"}, "waited": {"reached": False, "stopped": "bad scanner"}, "msg": "stopped"},
+     "not_scanning", ("Queued", 4, "stopped")),
+    # a guard refused the launch
+    ({"scan": SCAN, "launched": False, "scan_result_id": None, "guard": ZONE_BUSY}, "refused",
+     ("", None, ZONE_BUSY["reason"])),
+    # check mode
+    ({"scan": SCAN, "launched": False, "would_launch": True, "scan_result_id": None, "guard": None}, "would_resubmit",
+     ("", None, "")),
+    # the launch request failed
+    ({"scan": SCAN, "launched": False, "scan_result_id": None, "guard": None, "msg": "HTTP 500"}, "error",
+     ("", None, "HTTP 500")),
+    # launched without a wait
+    ({"scan": SCAN, "launched": True, "scan_result_id": 6, "progress": {"status": "Queued"}}, "not_followed",
+     ("Queued", 6, "")),
+    # a status Security Center left empty
+    ({"scan": SCAN, "launched": True, "scan_result_id": 6, "progress": {"status": None}}, "not_followed", ("", 6, "")),
+])
+def test_launch_outcome_and_escalation(out, outcome, escalated):
+    assert launch_outcome(out) == outcome
+    status, result_id, details = escalated
+    assert escalation(out) == {"name": SCAN["name"], "zone": SCAN["zone"], "status": status, "result_id": result_id,
+                               "error_details": details}
+
+
+def test_follow_many_times_out_a_result_whose_round_ended_past_the_deadline():
+    """The clock passes the timeout after a result's last poll but before its round ends: it times out there, without
+    another poll."""
+    fake = FakeTime()
+
+    def stop(pending):
+        fake.now += 7  # a slow look at the scanners
+        return {}
+
+    out = follow_many(lambda rid: {"id": rid, "status": "Queued"}, [1], "scanning", timeout=5, interval=2,
+                      max_interval=2, clock=fake.clock, sleep=fake.sleep, stop=stop)
+    assert out[1]["timed_out"] is True and out[1]["polls"] == 1 and out[1]["seconds"] == 7

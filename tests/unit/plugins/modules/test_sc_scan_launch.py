@@ -96,3 +96,22 @@ def test_names_in_check_mode_launch_nothing(lab_env, run_module):
                                          "wait": "scanning"}, check_mode=True)
     assert result["changed"] is True and [s["would_launch"] for s in result["scans"]] == [True, True]
     assert posts(lab_env) == []
+
+
+def test_names_say_each_scan_s_outcome_and_its_escalation(lab_env, run_module):
+    names = ["ALC_Prod_DAL09_private_import", "ALC_Prod_WDC06_private_import"]
+    failed = run_module(sc_scan_launch, dict(FAST, names=names, wait="scanning", wait_timeout=3), fails=True)
+    dal09, wdc06 = failed["scans"]
+    assert [dal09["outcome"], wdc06["outcome"]] == ["scanning", "not_scanning"]
+    assert wdc06["escalation"] == {"name": "ALC_Prod_WDC06_private_import", "zone": wdc06["scan"]["zone"],
+                                   "status": wdc06["progress"]["status"], "result_id": wdc06["scan_result_id"],
+                                   "error_details": wdc06["msg"]}
+    planned = run_module(sc_scan_launch, {"names": names}, check_mode=True)
+    assert [s["outcome"] for s in planned["scans"]] == ["not_followed", "not_followed"]  # both run already: followed
+    assert all(s["escalation"]["error_details"].startswith("result #") for s in planned["scans"])
+
+
+def test_names_in_check_mode_would_resubmit(lab_env, run_module):
+    result = run_module(sc_scan_launch, {"names": ["ALC_Prod_DAL09_private_import"], "wait": "scanning"}, check_mode=True)
+    assert [s["outcome"] for s in result["scans"]] == ["would_resubmit"]
+    assert result["scans"][0]["escalation"]["status"] == "" and result["scans"][0]["escalation"]["result_id"] is None
