@@ -8,7 +8,8 @@ import json
 SPEED = 300
 FAST = {"remediate_private_scan_wait_timeout": 6, "remediate_private_scan_poll_interval": 0.5,
         "remediate_private_scan_poll_max_interval": 1, "reboot_ladder_poll_interval": 1,
-        "reboot_ladder_nessus_timeout": 8, "reboot_ladder_sc_timeout": 6}
+        "reboot_ladder_nessus_timeout": 8, "reboot_ladder_sc_timeout": 6,
+        "remediate_private_scan_reenable_timeout": 6, "remediate_private_scan_reenable_poll_interval": 0.5}
 # What the private branch's summary adds when the day's public scan fails too (the default scenario's day): the
 # branch names it, and leaves it to its own branch.
 PUBLIC_LEFT = (" Also failing, not in ALC_Prod_WDC06_SZ (left for their own branch; the alert runs them all: "

@@ -119,3 +119,25 @@ def test_missing_domain_site_setting_stops_before_acting(lab, tmp_path):
     assert proc.returncode == 2
     assert "Site setting(s) domain of ALC_Prod_WDC06_SZ are not set" in proc.stdout
     assert lab.calls() == []
+
+
+def test_reboot_then_not_reenabled_asks_sos_not_the_next_reboot(lab_factory, tmp_path):
+    """After the soft reboot Nessus is ready but Security Center reports Authentication Error: the scanner is in the
+    runbook's third situation. It gets the SOS re-enable request, not the hard reboot; once SOS re-enabled it the
+    run resubmits and the scan scans."""
+    lab = lab_factory("private_reboot_not_reenabled", speed=SPEED)
+    proc = run(lab, tmp_path)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert power(lab) == [("prod-wdc06-infra-nessus-01", "rebootSoft")]
+    (ticket,) = lab.world.servicenow.records("sc_request")
+    assert ticket["short_description"] == "Re-enable Nessus scanner prod-wdc06-infra-nessus-01 in scan zone ALC_Prod_WDC06_SZ"
+    assert "had a soft reboot and its Nessus answers ready" in ticket["description"]
+    assert "Authentication Error" in ticket["description"]
+    assert lab.world.pagerduty.events == []
+    sc = changes(lab, "securitycenter")
+    assert sc == ["POST /rest/scan/9/launch"]  # the second resubmission followed the first run (queued): no second launch
+    rec = record(tmp_path)
+    events = [e["details"].get("event") for e in rec["entries"] if e["details"].get("event")]
+    assert events.index("ladder_reenable") < events.index("reenable_requested") < events.index("reenabled")
+    assert "ladder_failed" not in events and "ladder_healed" not in events
+    assert rec["outcome"].startswith("Scanning: ALC_Prod_WDC06_private_import")

@@ -1,0 +1,211 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Conductors SRE
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The remediation planner: what to do next with a scanner of the zone, and why. No I/O.
+
+The roles gather evidence (Security Center, Nessus, classic infrastructure, the records of earlier runs) and
+carry out the planner's answer; every rule of the runbook that decides an action lives here once:
+
+- the ladder's order (restart nessusd when asked, soft reboot, hard reboot, power cycle) and its resume rule
+  (a step an earlier run took since the scanner last healed is not taken again: its outcome is waited for);
+- after every step the scanner is looked at again and re-classified: healed, or up with Nessus ready while
+  Security Center still does not show it Working (the runbook's third situation: an SOS re-enable request,
+  not the next reboot), or not healed (the next step);
+- the last-working-scanner rule (no reboot or reload of the zone's last working scanner without the override);
+- the guards of the OS reload (allowed, the ladder failed in this run or a recorded one, not the last working).
+
+The record's event names are the constants below.
+"""
+
+from __future__ import annotations
+
+# The record's event names (details.event of remediation_record entries).
+LADDER_STEP = "ladder_step"
+LADDER_STEP_RESUMED = "ladder_step_resumed"
+LADDER_HEALED = "ladder_healed"
+LADDER_FAILED = "ladder_failed"
+LADDER_PLANNED = "ladder_planned"
+LADDER_REENABLE = "ladder_reenable"
+LADDER_REFUSED = "ladder_refused"
+OS_RELOAD_REFUSED = "os_reload_refused"
+OS_RELOAD_DECIDED = "os_reload_decided"
+OS_RELOAD_DONE = "os_reload_done"
+OS_RELOAD_FAILED = "os_reload_failed"
+OS_RELOAD_PLANNED = "os_reload_planned"
+OS_RELOAD_HEALED = "os_reload_healed"
+HEALED_EVENTS = (LADDER_HEALED, OS_RELOAD_HEALED)
+
+# The ladder, in the runbook's order, and how each step reads.
+STEPS = ("restart_nessusd", "reboot_soft", "reboot_hard", "power_cycle")
+STEP_WORDS = {
+    "restart_nessusd": "nessusd restart",
+    "reboot_soft": "soft reboot",
+    "reboot_hard": "hard reboot",
+    "power_cycle": "power cycle",
+}
+# What Nessus's answer (nessus_status_info's state) reads as.
+NESSUS_WORDS = {"ready": "ready", "loading": "still loading its plugins", "down": "does not answer",
+                "error": "answers with an error"}
+# Security Center errors that say "the scanner answers, but Security Center cannot use it": once Nessus is ready,
+# waiting longer does not change them (SOS must re-enable the scanner in its zone). Connection errors may be stale
+# for a poll or two after a reboot, so they are waited out.
+NOT_REENABLED_ERRORS = frozenset(("Authentication Error", "Certificate Mismatch", "Protocol Error",
+                                  "Invalid Configuration", "User Disabled"))
+
+# The outcomes of a ladder (reboot_ladder_result.outcome).
+HEALTHY, HEALED, REENABLE, FAILED, PLANNED = "already_healthy", "healed", "reenable", "failed", "planned"
+
+
+def ladder_steps(restart_nessusd_first=False):
+    """The ladder's steps, in order."""
+    return list(STEPS if restart_nessusd_first else STEPS[1:])
+
+
+def step_words(steps):
+    """``["soft reboot", "hard reboot"]`` for ``["reboot_soft", "reboot_hard"]``."""
+    return [STEP_WORDS[step] for step in steps]
+
+
+def _event(entry):
+    return (entry.get("details") or {}).get("event")
+
+
+def taken_since_heal(history):
+    """The ladder steps earlier runs recorded since the scanner last healed, oldest first.
+
+    ``history`` is the scanner's record entries (remediation_history lookup): dicts with ``at`` (ISO time),
+    ``run_id`` and ``details``. Steps recorded before the latest heal belong to an episode that is over.
+    """
+    healed = max((e.get("at") or "" for e in history if _event(e) in HEALED_EVENTS), default="")
+    return [e for e in history if _event(e) == LADDER_STEP and (e.get("at") or "") > healed]
+
+
+def sc_settled(scanner):
+    """True when Security Center's view of a scanner whose Nessus is ready will not change by waiting: it shows
+    the scanner healthy, or an error that only SOS can clear (runbook situation 3)."""
+    decoded = (scanner or {}).get("status_decoded") or {}
+    if (scanner or {}).get("healthy"):
+        return True
+    return bool(NOT_REENABLED_ERRORS.intersection(decoded.get("errors") or ()))
+
+
+def look_again(nessus_state, scanner):
+    """The scanner re-classified after a step: ``healed``, ``reenable`` (Nessus ready, Security Center not
+    Working: the runbook's third situation) or ``not_healed``."""
+    if nessus_state == "ready" and (scanner or {}).get("healthy"):
+        return "healed"
+    if nessus_state == "ready":
+        return "reenable"
+    return "not_healed"
+
+
+def start(scanner, steps, history, nessus_state, sc_scanner=None, then=""):
+    """The ladder's state before its first step.
+
+    ``nessus_state`` is what the scanner's Nessus answered (after waiting while it loads); ``sc_scanner`` is
+    Security Center's record of it when Nessus was ready. Returns the state that :func:`observe` advances:
+    ``outcome`` (None while steps are left), ``next`` (the step to take or resume, and how), ``taken`` (the
+    steps earlier runs took since the scanner last healed), ``done`` (this run's steps) and ``healed_by``.
+    """
+    taken = taken_since_heal(history)
+    state = {"scanner": scanner, "steps": list(steps), "then": then, "taken": taken, "done": [], "planned": None,
+             "later": [], "outcome": None, "healed_by": None, "situation": None, "next": None, "looked": [],
+             "sc_status": None, "text": None}
+    if nessus_state == "ready" and (sc_scanner or {}).get("healthy"):
+        state.update(outcome=HEALTHY, healed_by=taken[-1]["details"].get("step") if taken else "already healthy")
+        if taken:
+            state["text"] = "%s works again after the %s run %s took: nothing more to do" % (
+                scanner, ", ".join(STEP_WORDS[e["details"].get("step")] for e in taken), taken[-1].get("run_id"))
+        return state
+    return _advance(state, 0)
+
+
+def _advance(state, index):
+    """Point ``next`` at the step at ``index`` (or end the ladder)."""
+    steps = state["steps"]
+    if index >= len(steps):
+        state.update(next=None, outcome=FAILED, text="%s still does not work after the %s: an OS reload (last resort) "
+                     "or IaaS support is needed" % (state["scanner"], ", ".join(step_words(steps))))
+        return state
+    step = steps[index]
+    earlier = [e for e in state["taken"] if (e.get("details") or {}).get("step") == step]
+    state["next"] = {"step": step, "index": index, "how": "resume" if earlier else "take",
+                     "earlier": earlier[-1] if earlier else None, "words": STEP_WORDS[step]}
+    return state
+
+
+def observe(state, step, nessus_state=None, sc_scanner=None, check_mode=False):
+    """Advance the ladder after ``step``: look at the scanner again and re-classify it.
+
+    In check mode the plan stops at this step (the real run looks at the scanner again before deciding more):
+    ``outcome`` is ``planned`` and ``later`` holds the steps that would follow if it does not heal.
+    """
+    state = dict(state)
+    current = state["next"] or {}
+    if current.get("step") != step:
+        return state  # not this state's step: nothing was done
+    state["done"] = state["done"] + [step]
+    if check_mode:
+        state.update(outcome=PLANNED, planned=step, next=None, later=state["steps"][current["index"] + 1:],
+                     plan="%s of %s" % (STEP_WORDS[step], state["scanner"]))
+        state["text"] = plan_later_text(state)
+        return state
+    situation = look_again(nessus_state, sc_scanner)
+    summary = ((sc_scanner or {}).get("status_decoded") or {}).get("summary") or "not checked"
+    looked = {"step": step, "nessus": nessus_state, "sc_status": summary, "situation": situation,
+              "text": "after the %s, %s: Nessus %s, Security Center %s - %s" % (
+                  STEP_WORDS[step], state["scanner"], NESSUS_WORDS.get(nessus_state, nessus_state), summary,
+                  "healed" if situation == "healed" else "not healed")}
+    state["looked"] = state["looked"] + [looked]
+    state["situation"] = situation
+    if situation == "healed":
+        state.update(outcome=HEALED, healed_by=step, next=None,
+                     text="%s works again after the %s" % (state["scanner"], STEP_WORDS[step]))
+        return state
+    if situation == "reenable":
+        state.update(outcome=REENABLE, next=None, sc_status=summary,
+                     why="had a %s and its Nessus answers ready" % STEP_WORDS[step], text=(
+            "after the %s, %s answers (Nessus ready) but Security Center reports %s: not rebooting it again, SOS must "
+            "re-enable it as a scanner of the zone (runbook situation 3)" % (STEP_WORDS[step], state["scanner"], summary)))
+        return state
+    return _advance(state, current["index"] + 1)
+
+
+def plan_later_text(state):
+    """What a check-mode plan leaves to the scanner's next look, as the record says it."""
+    then = state.get("then")
+    later = ["the " + STEP_WORDS[s] for s in state.get("later") or []] + ([then] if then else [])
+    return "then look at %s again; if the %s does not heal it: %s" % (
+        state["scanner"], STEP_WORDS[state["planned"]], ", then ".join(later) or "nothing more")
+
+
+def last_working_guard(scanner, working, allow=False, zone="its zone", action="rebooting"):
+    """None when a destructive step may run on ``scanner``; else why not.
+
+    ``working`` maps each scanner of the zone to whether Security Center reports it Working. Rebooting or
+    reloading the zone's last working scanner would leave the zone without one.
+    """
+    if allow or not working.get(scanner):
+        return None
+    if any(ok for name, ok in working.items() if name != scanner):
+        return None
+    return "%s is the last working scanner of %s: not %s it without allow_last_working_scanner=true" % (
+        scanner, zone, action)
+
+
+def os_reload_guard(scanner, zone, allow, ladder_failed, history, working, allow_last_working=False):
+    """'' when the OS reload of ``scanner`` may run; else why not.
+
+    The reload is the last resort: it must be allowed (allow_osreload), the scanner's ladder must have failed
+    in this run or in a recorded earlier one, and it must not be the zone's last working scanner.
+    """
+    if not allow:
+        return "an OS reload of %s is not allowed: run with allow_osreload=true to allow it" % scanner
+    if not (ladder_failed or any(_event(e) == LADDER_FAILED for e in history)):
+        return "not reloading %s: its reboot ladder has not failed in this run or a recorded earlier one" % scanner
+    return last_working_guard(scanner, working, allow_last_working, zone, "reloading") or ""
+
+
+def os_reload_decided(history):
+    """The details of the decision an earlier run recorded for this scanner's reload ({} when none)."""
+    return next(((e.get("details") or {}) for e in history if _event(e) == OS_RELOAD_DECIDED), {})
