@@ -48,17 +48,3 @@ def classify(sc_healthy, sc_summary, nessus, power=None, nessusd_service=None, t
         return "server_down", "Nessus does not answer and the machine's power state is unknown"
     return "unknown", "no situation of the runbook fits (Security Center: %s, Nessus %s, power %s)" % (sc_summary, nessus, power)
 
-
-def last_working_guard(scanner, zone_scanners, allow=False):
-    """None when a destructive step may run on ``scanner``; else why not.
-
-    ``zone_scanners`` maps each scanner of the zone to whether Security Center reports it working.
-    Rebooting the zone's last working scanner would leave the zone without one.
-    """
-    if allow or not zone_scanners.get(scanner):
-        return None
-    others = [name for name, working in zone_scanners.items() if working and name != scanner]
-    if others:
-        return None
-    return ("%s is the last working scanner of its zone; not rebooting it without allow_last_working_scanner=true"
-            % scanner)

@@ -1,11 +1,11 @@
-"""Which of the runbook's situations a scanner is in, from its evidence; the last-working-scanner guard."""
+"""Which of the runbook's situations a scanner is in, from its evidence."""
 
 from __future__ import annotations
 
 import pytest
 
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.scanner_health import (
-    LADDER, classify, last_working_guard)
+    LADDER, classify)
 
 CE = "Connection Error"
 
@@ -34,10 +34,3 @@ def test_reasons_name_the_evidence():
 
 def test_only_the_first_two_situations_take_the_ladder():
     assert LADDER == {"nessusd_not_running", "server_down"}
-
-
-def test_last_working_guard():
-    assert last_working_guard("a", {"a": True, "b": False}) is not None
-    assert last_working_guard("a", {"a": True, "b": False}, allow=True) is None
-    assert last_working_guard("a", {"a": True, "b": True}) is None
-    assert last_working_guard("a", {"a": False, "b": False}) is None

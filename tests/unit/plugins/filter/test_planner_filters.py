@@ -1,0 +1,42 @@
+"""The planner's filters as the roles call them."""
+
+from __future__ import annotations
+
+from ansible_collections.conductors.nessus_compliance.plugins.filter.ladder_next import FilterModule as Next
+from ansible_collections.conductors.nessus_compliance.plugins.filter.ladder_start import FilterModule as Start
+from ansible_collections.conductors.nessus_compliance.plugins.filter.sc_settled import FilterModule as Settled
+from ansible_collections.conductors.nessus_compliance.plugins.filter.scanner_guard import FilterModule as Guard
+
+START = Start().filters()["ladder_start"]
+NEXT = Next().filters()["ladder_next"]
+GUARD = Guard().filters()["scanner_guard"]
+SETTLED = Settled().filters()["sc_settled"]
+AUTH_ERROR = {"healthy": False, "status_decoded": {"errors": ["Authentication Error"], "summary": "Authentication Error"}}
+
+
+def test_a_ladder_as_the_role_runs_it():
+    state = START([], scanner="s1", steps=["reboot_soft", "reboot_hard"], nessus="down", sc=None)
+    assert state["next"]["step"] == "reboot_soft"
+    state = NEXT(state, step="reboot_soft", nessus="ready", sc=AUTH_ERROR)
+    assert state["outcome"] == "reenable" and state["looked"][-1]["text"] == (
+        "after the soft reboot, s1: Nessus ready, Security Center Authentication Error - not healed")
+
+
+def test_check_mode_and_a_skipped_look():
+    state = START(None, scanner="s1", steps=["reboot_soft"], nessus="down", then="the escalation to SOS")
+    planned = NEXT(state, step="reboot_soft", check_mode=True)
+    assert planned["outcome"] == "planned" and planned["text"].endswith("the escalation to SOS")
+    failed = NEXT(state, step="reboot_soft", nessus="down", sc=None)
+    assert failed["outcome"] == "failed"
+
+
+def test_guards_return_text_or_nothing():
+    assert GUARD("a", {"a": True, "b": False}, zone="Z").startswith("a is the last working scanner of Z")
+    assert GUARD("a", {"a": True, "b": True}, zone="Z") == ""
+    assert GUARD("a", {}, zone="Z", action="os_reload").startswith("an OS reload of a is not allowed")
+    assert GUARD("a", {"a": False}, zone="Z", action="os_reload", allow_osreload=True, ladder_failed=True) == ""
+
+
+def test_settled():
+    assert SETTLED(AUTH_ERROR) is True
+    assert SETTLED({"healthy": False, "status_decoded": {"errors": ["Connection Error"]}}) is False
