@@ -17,7 +17,7 @@ import time
 from ansible.module_utils.basic import env_fallback
 
 from .polling import poll_until
-from .transport import ApiClient, ApiError, AuthError, HttpClient, NotFoundError, decode_json
+from .transport import ApiClient, ApiError, HttpClient, NotFoundError, decode_json
 
 SYSTEM = "IBM Cloud classic"
 SERVICES = {"guest": "SoftLayer_Virtual_Guest", "hardware": "SoftLayer_Hardware_Server"}
@@ -71,6 +71,9 @@ def spacing_refusal(kind, exc):
 
 class ClassicClient(ApiClient):
     MODULE_PARAMS = ("username", "api_key", "endpoint_url", "ca_path", "validate_certs", "timeout", "retries")
+    SYSTEM = SYSTEM
+    AUTH_HINT = "check SL_USERNAME/SL_API_KEY"
+    ERROR_MESSAGES = {**ApiClient.ERROR_MESSAGES, ApiError: "refused"}
 
     def __init__(self, username, api_key, endpoint_url, ca_path=None, validate_certs=True, timeout=60.0, retries=3,
                  backoff=0.5):
@@ -84,15 +87,12 @@ class ClassicClient(ApiClient):
         shown = "/" + path
         data = decode_json(response, SYSTEM, http_method, shown)
         if isinstance(data, dict) and "error" in data and ("code" in data or response.status_code >= 400):
-            args = dict(system=SYSTEM, method=http_method, path=shown, status=response.status_code, code=data.get("code"),
-                        detail=data.get("error"))
-            if response.status_code == 401:
-                raise AuthError("credentials refused", hint="check SL_USERNAME/SL_API_KEY", **args)
-            if response.status_code == 404 or data.get("code") == "SoftLayer_Exception_ObjectNotFound":
-                raise NotFoundError("object not found", **args)
-            raise ApiError("refused", **args)
+            # the API's envelope: an error also with HTTP 200, and "not found" whatever the status says
+            missing = data.get("code") == "SoftLayer_Exception_ObjectNotFound"
+            raise self.error(response.status_code, http_method, shown, kind=NotFoundError if missing else None,
+                             code=data.get("code"), detail=data.get("error"))
         if response.status_code >= 400:
-            raise ApiError("request failed", SYSTEM, http_method, shown, status=response.status_code)
+            raise self.error(response.status_code, http_method, shown, "request failed")
         return data
 
     def find(self, hostname, domain, kind=None):

@@ -25,8 +25,7 @@ from email.utils import parsedate_to_datetime
 
 from ansible.module_utils.basic import env_fallback
 
-from .transport import (ApiClient, ApiError, AuthError, HttpClient, NotFoundError, TransportError, UnexpectedResponseError,
-                        decode_json)
+from .transport import ApiClient, ApiError, HttpClient, TransportError, decode_json
 
 SYSTEM = "GitHub"
 # 429 is GitHub's rate limit: the client reads its headers (the transport would wait blindly, or for hours)
@@ -46,6 +45,7 @@ GITHUB_ARGUMENT_SPEC = dict(
 
 class GitHubClient(ApiClient):
     MODULE_PARAMS = ("api_url", "token", "repository", "ca_path", "validate_certs", "timeout", "retries")
+    SYSTEM = SYSTEM
 
     def __init__(self, api_url, token, repository, ca_path=None, validate_certs=True, timeout=30.0, retries=3,
                  backoff=0.5):
@@ -91,28 +91,20 @@ class GitHubClient(ApiClient):
         detail = None
         if isinstance(data, dict) and data.get("errors"):
             detail = "; ".join(str(error) for error in data["errors"])
-        args = dict(system=SYSTEM, method=method, path=shown, status=response.status_code, detail=detail)
-        if response.status_code == 401:
-            raise AuthError("token refused (%s)" % (message or "Bad credentials"),
-                            hint="check GITHUB_TOKEN and that it may write issues in %s" % self.repository, **args)
-        if response.status_code == 404:
-            raise NotFoundError("%s (repository %s)" % (message or "Not Found", self.repository), **args)
-        raise ApiError(message or "request failed", **args)
+        status = response.status_code
+        if status == 401:
+            message = "token refused (%s)" % (message or "Bad credentials")
+        elif status == 404:
+            message = "%s (repository %s)" % (message or "Not Found", self.repository)
+        raise self.error(status, method, shown, message, detail=detail)
+
+    def auth_hint(self):
+        return "check GITHUB_TOKEN and that it may write issues in %s" % self.repository
 
     def list_all(self, path, params=None):
         """Every item of a list, page after page as the ``Link`` header's ``rel="next"`` points."""
-        items, url, params = [], path, dict(params or {}, per_page=100)
-        while url:
-            page, response = self._call("GET", url, (200,), params=params)
-            items += page or []
-            url = next_link(response.headers.get("Link"))
-            if url is not None:
-                if not url.startswith(self.http.base_url + "/"):
-                    raise UnexpectedResponseError("the Link header points away from %s: %s" % (self.http.base_url, url),
-                                                  SYSTEM, "GET", path)
-                url = url[len(self.http.base_url) + 1:]  # the next link carries the query
-            params = None
-        return items
+        return self.http.link_pages(lambda page, query: self._call("GET", page, (200,), params=query), path,
+                                    dict(params or {}, per_page=100))
 
     def find_open_issue(self, title):
         """The open issue with exactly this title, or None. The title is the key: labels play no part (GitHub drops
@@ -170,15 +162,6 @@ def answer_lost(exc):
     if isinstance(exc, TransportError):
         return exc.may_have_arrived
     return exc.status is not None and exc.status >= 500
-
-
-def next_link(header):
-    """The ``rel="next"`` URL of a ``Link`` header, or None."""
-    for part in (header or "").split(","):
-        match = re.match(r'\s*<([^>]+)>\s*;(.*)$', part)
-        if match and re.search(r'\brel="?next"?', match.group(2)):
-            return match.group(1)
-    return None
 
 
 def rate_limit_wait(response, data):

@@ -20,7 +20,7 @@ from urllib.parse import quote, urlsplit
 from ansible.module_utils.basic import env_fallback
 
 from .polling import poll_until
-from .transport import ApiClient, ApiError, AuthError, HttpClient, NotFoundError, decode_json, html_title
+from .transport import ApiClient, ApiError, HttpClient, NotFoundError, decode_json, html_title
 
 SYSTEM = "Jenkins"
 
@@ -46,6 +46,8 @@ def job_path(job):
 
 class JenkinsClient(ApiClient):
     MODULE_PARAMS = ("url", "user", "token", "password", "ca_path", "validate_certs", "timeout", "retries")
+    SYSTEM = SYSTEM
+    AUTH_HINT = "check JENKINS_USER and JENKINS_TOKEN"
 
     def __init__(self, url, user, token=None, password=None, ca_path=None, validate_certs=True, timeout=30.0, retries=3,
                  backoff=0.5):
@@ -59,14 +61,10 @@ class JenkinsClient(ApiClient):
         self.crumb = None  # (field, value) once fetched; False when CSRF protection is off
 
     def _fail(self, response, method, path, what):
-        args = dict(system=SYSTEM, method=method, path=path, status=response.status_code)
         text = response.text or ""
         detail = html_title(text) if "<html" in text[:200].lower() else text.strip()[:300] or None
-        if response.status_code == 401:
-            raise AuthError("credentials refused", hint="check JENKINS_USER and JENKINS_TOKEN", detail=detail, **args)
-        if response.status_code == 404:
-            raise NotFoundError("%s not found" % what, detail=detail, **args)
-        raise ApiError("%s failed" % what, detail=detail, **args)
+        message = {401: None, 404: "%s not found" % what}.get(response.status_code, "%s failed" % what)
+        raise self.error(response.status_code, method, path, message, detail=detail)
 
     def get_json(self, path, what, params=None):
         response = self.http.request("GET", path, params=params)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ansible.module_utils.basic import env_fallback
 
-from .transport import ApiClient, ApiError, AuthError, HttpClient, decode_json
+from .transport import ApiClient, AuthError, HttpClient, decode_json
 
 SYSTEM = "PagerDuty"
 
@@ -34,6 +34,9 @@ PAGERDUTY_ARGUMENT_SPEC = dict(
 class PagerDutyClient(ApiClient):
     MODULE_PARAMS = ("events_url", "routing_key", "api_url", "api_token", "ca_path", "validate_certs", "timeout",
                      "retries")
+    SYSTEM = SYSTEM
+    AUTH_HINT = "check PAGERDUTY_API_TOKEN"
+    ERROR_MESSAGES = {**ApiClient.ERROR_MESSAGES, AuthError: "token refused"}
 
     def __init__(self, events_url, routing_key=None, api_url=None, api_token=None, ca_path=None, validate_certs=True,
                  timeout=30.0, retries=3, backoff=0.5):
@@ -75,31 +78,27 @@ class PagerDutyClient(ApiClient):
             return data
         errors = "; ".join(str(e) for e in (data.get("errors") or [])) if isinstance(data, dict) else None
         message = data.get("message") if isinstance(data, dict) else None
-        raise ApiError(message or "event refused", SYSTEM, "POST", "/v2/enqueue", status=response.status_code,
-                       detail=errors)
+        # the Events API knows no token: a refusal names the routing key or the event in its errors
+        raise self.error(response.status_code, "POST", "/v2/enqueue", message or "event refused", detail=errors,
+                         hint=None)
 
     def _incidents(self, params, max_pages=50, limit=100):
         """Every incident ``GET /incidents`` lists with ``params``, over the whole date range, page after page."""
         if self.api is None:
             raise ValueError("%s: reading incidents needs api_token (PAGERDUTY_API_TOKEN)" % SYSTEM)
-        out, offset = [], 0
-        for _page in range(max_pages):
-            query = dict(params, date_range="all", limit=limit, offset=offset)
+
+        def fetch(offset, count):
+            query = dict(params, date_range="all", limit=count, offset=offset)
             response = self.api.request("GET", "incidents", params=query)
             data = decode_json(response, SYSTEM, "GET", "/incidents")
             if response.status_code != 200:
                 error = (data or {}).get("error") if isinstance(data, dict) else None
                 error = error if isinstance(error, dict) else {}
-                args = dict(system=SYSTEM, method="GET", path="/incidents", status=response.status_code,
-                            code=error.get("code"), detail="; ".join(str(e) for e in error.get("errors") or []) or None)
-                if response.status_code in (401, 403):
-                    raise AuthError(error.get("message") or "token refused", hint="check PAGERDUTY_API_TOKEN", **args)
-                raise ApiError(error.get("message") or "request failed", **args)
-            out += data.get("incidents") or []
-            if not data.get("more"):
-                return out
-            offset += len(data.get("incidents") or []) or limit
-        raise ApiError("more than %d pages of incidents" % max_pages, SYSTEM, "GET", "/incidents")
+                raise self.error(response.status_code, "GET", "/incidents", error.get("message"), code=error.get("code"),
+                                 detail="; ".join(str(e) for e in error.get("errors") or []) or None)
+            return data.get("incidents") or [], data.get("more")
+
+        return self.api.offset_pages(fetch, "incidents", "/incidents", limit, max_pages)
 
     def list_open_incidents(self):
         """Every triggered or acknowledged incident, however old (REST API, needs api_token)."""

@@ -107,6 +107,7 @@ class SecurityCenterClient(ApiClient):
 
     MODULE_PARAMS = ("url", "access_key", "secret_key", "username", "password", "auth", "ca_path", "validate_certs",
                      "timeout", "retries")
+    SYSTEM = SYSTEM
 
     def __init__(self, url, access_key=None, secret_key=None, username=None, password=None, auth="auto",
                  ca_path=None, validate_certs=True, timeout=30.0, retries=3, backoff=0.5):
@@ -149,22 +150,28 @@ class SecurityCenterClient(ApiClient):
         return body["response"]
 
     def _error(self, status, code, message, method, path):
-        args = dict(system=SYSTEM, method=method, path=path, status=status, code=code, detail=message or None)
+        """Security Center's error codes say more than its HTTP statuses: a locked account, a refused login, an expired
+        session token, an object that does not exist; a 400 without a code is a refused key. Else the envelope's error."""
+        args = dict(code=code, detail=message or None)
         if "lock" in message.lower() and path == "/rest/token":
-            return AccountLockedError("account %r is locked" % self.username, hint=UNLOCK_HINT, **args)
-        if code == 161:
-            return AuthError("login refused for user %r" % self.username, hint=UNLOCK_HINT, **args)
-        if code == 12:
-            return InvalidTokenError("the session token is invalid or expired", **args)
-        if code == 147:
-            return NotFoundError("object not found", **args)
+            return self.error(status, method, path, "account %r is locked" % self.username, kind=AccountLockedError,
+                              hint=UNLOCK_HINT, **args)
+        special = {161: (AuthError, "login refused for user %r" % self.username, UNLOCK_HINT),
+                   12: (InvalidTokenError, "the session token is invalid or expired", None),
+                   147: (NotFoundError, "object not found", None)}
+        if code in special:
+            kind, text, hint = special[code]
+            return self.error(status, method, path, text, kind=kind, hint=hint, **args)
         if status in (400, 401, 403) and not code:
-            hint = ("check TSC_ACCESS_KEY/TSC_SECRET_KEY: the keys are invalid, disabled, or belong to a user "
-                    "without access" if self.mode == "api_key" else None)
-            return AuthError("request refused (credentials or permissions)", hint=hint, **args)
-        if status == 429 or status >= 500:
-            return ApiError("unavailable", **args)
-        return ApiError("request failed", **args)
+            return self.error(status, method, path, "request refused (credentials or permissions)", kind=AuthError,
+                              hint=self.auth_hint(), **args)
+        # any other refusal: what its code and message say (an HTTP 404 or 403 with a code is no credential problem)
+        return self.error(status, method, path, "unavailable" if status == 429 or status >= 500 else None, kind=ApiError,
+                          **args)
+
+    def auth_hint(self):
+        return ("check TSC_ACCESS_KEY/TSC_SECRET_KEY: the keys are invalid, disabled, or belong to a user without access"
+                if self.mode == "api_key" else None)
 
     def _headers(self):
         return {"X-SecurityCenter": self._token} if self._token is not None else None

@@ -23,7 +23,7 @@ import time
 
 from ansible.module_utils.basic import env_fallback
 
-from .transport import ApiClient, ApiError, AuthError, HttpClient, NotFoundError, decode_json
+from .transport import ApiClient, ApiError, HttpClient, decode_json
 
 SYSTEM = "ServiceNow"
 
@@ -40,6 +40,8 @@ SERVICENOW_ARGUMENT_SPEC = dict(
 
 class ServiceNowClient(ApiClient):
     MODULE_PARAMS = ("host", "username", "password", "ca_path", "validate_certs", "timeout", "retries")
+    SYSTEM = SYSTEM
+    AUTH_HINT = "check SN_USERNAME/SN_PASSWORD"
 
     def __init__(self, host, username, password, ca_path=None, validate_certs=True, timeout=30.0, retries=3,
                  backoff=0.5, sleep=time.sleep):
@@ -58,15 +60,9 @@ class ServiceNowClient(ApiClient):
         data = decode_json(response, SYSTEM, method, "/" + path)
         if response.status_code in expected:
             return data, response
-        error = (data or {}).get("error") if isinstance(data, dict) else None
-        message = (error or {}).get("message") or "request failed"
-        args = dict(system=SYSTEM, method=method, path="/" + path, status=response.status_code,
-                    detail=(error or {}).get("detail") or None)
-        if response.status_code == 401:
-            raise AuthError(message, hint="check SN_USERNAME/SN_PASSWORD", **args)
-        if response.status_code == 404:
-            raise NotFoundError(message, **args)
-        raise ApiError(message, **args)
+        error = ((data or {}).get("error") if isinstance(data, dict) else None) or {}
+        raise self.error(response.status_code, method, "/" + path, error.get("message") or "request failed",
+                         detail=error.get("detail") or None)
 
     def find_open(self, table, correlation_id):
         """The active record of ``table`` with this correlation id, or None."""

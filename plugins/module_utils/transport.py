@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from urllib.parse import urlsplit
 
 try:
@@ -102,6 +103,10 @@ class NotFoundError(ApiError):
 
 class UnexpectedResponseError(ApiError):
     """The answer is not what the API documents (HTML page, broken JSON, unknown shape)."""
+
+
+# What an HTTP error status means when the API says nothing more precise; any other status is an ApiError.
+STATUS_ERRORS = {401: AuthError, 403: AuthError, 404: NotFoundError}
 
 
 def validate_base_url(url, system, setting):
@@ -261,6 +266,32 @@ class HttpClient:
         self._record_retries(method, path, response)
         return response
 
+    def link_pages(self, fetch, path, params=None):
+        """Every item of a list served page by page with an RFC 5988 ``Link`` header: ``fetch(path, params)`` answers
+        ``(items of the page, response)``, and the next page is the ``rel="next"`` URL (which carries the query)."""
+        items, first = [], path
+        while path:
+            page, response = fetch(path, params)
+            items += page or []
+            url = next_link(response.headers.get("Link"))
+            if url is not None and not url.startswith(self.base_url + "/"):
+                raise UnexpectedResponseError("the Link header points away from %s: %s" % (self.base_url, url),
+                                              self.system, "GET", first)
+            path, params = (url[len(self.base_url) + 1:] if url is not None else None), None
+        return items
+
+    def offset_pages(self, fetch, what, path, limit=100, max_pages=50):
+        """Every item of a list served by offset and limit: ``fetch(offset, limit)`` answers ``(items, more)``, ``more``
+        saying whether items follow. More than ``max_pages`` pages is an ApiError (a list that never ends)."""
+        items, offset = [], 0
+        for _page in range(max_pages):
+            page, more = fetch(offset, limit)
+            items += page
+            if not more:
+                return items
+            offset += len(page) or limit
+        raise ApiError("more than %d pages of %s" % (max_pages, what), self.system, "GET", path)
+
     def _record_retries(self, method, path, response):
         retries = getattr(getattr(response, "raw", None), "retries", None)
         for attempt, event in enumerate(getattr(retries, "history", None) or (), start=1):
@@ -276,13 +307,31 @@ class HttpClient:
 
 class ApiClient:
     """What every client of the collection shares: built from a module's parameters, used as a context
-    manager that closes its HTTP session, and reporting the transport's retries.
+    manager that closes its HTTP session, reporting the transport's retries, and turning an HTTP error status into
+    a typed error.
 
-    ``MODULE_PARAMS`` names the module parameters passed, in order, to the client's constructor.
+    ``MODULE_PARAMS`` names the module parameters passed, in order, to the client's constructor; ``SYSTEM`` the
+    system; ``AUTH_HINT`` what to check when the credentials are refused; ``ERROR_MESSAGES`` the message of each
+    kind of error when the API gives none.
     """
 
     MODULE_PARAMS = ()
+    SYSTEM = None
+    AUTH_HINT = None
+    ERROR_MESSAGES = {AuthError: "credentials refused", NotFoundError: "object not found", ApiError: "request failed"}
     http = None
+
+    def error(self, status, method, path, message=None, kind=None, **details):
+        """The typed error for an answer with HTTP ``status``: 401 and 403 AuthError (with ``AUTH_HINT``), 404
+        NotFoundError, any other ApiError - unless ``kind`` says what the API made it clear it is."""
+        kind = kind or STATUS_ERRORS.get(status, ApiError)
+        if issubclass(kind, AuthError):
+            details.setdefault("hint", self.auth_hint())
+        return kind(message or self.ERROR_MESSAGES.get(kind, self.ERROR_MESSAGES[ApiError]), self.SYSTEM, method,
+                    path, status=status, **details)
+
+    def auth_hint(self):
+        return self.AUTH_HINT
 
     @classmethod
     def from_module(cls, module):
@@ -313,6 +362,15 @@ def decode_json(response, system, method, path):
             "answered with a non-JSON body (%s)%s" % (kind, ": " + html_title(text) if text.strip() else ", empty"),
             system, method, path, status=response.status_code,
         )
+
+
+def next_link(header):
+    """The ``rel="next"`` URL of an RFC 5988 ``Link`` header, or None."""
+    for part in (header or "").split(","):
+        match = re.match(r'\s*<([^>]+)>\s*;(.*)$', part)
+        if match and re.search(r'\brel="?next"?', match.group(2)):
+            return match.group(1)
+    return None
 
 
 def _short_reason(exc):
