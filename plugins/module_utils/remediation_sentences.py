@@ -1,0 +1,215 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Conductors SRE
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The remediation branches' decisions about scans and the sentences their records end with (no I/O).
+
+Which of a zone's scans the private branch works on, where each scan of an alert goes, and what a person reads
+at the end of a run: each is a function of structured results (the compliance check's rows, the resubmission's
+result, the record's entries), never of the record's text.
+"""
+
+from __future__ import annotations
+
+# Record events (details.event) that say a scanner works again.
+HEALED_EVENTS = ("ladder_healed", "os_reload_healed")
+
+
+def _unique(items):
+    return list(dict.fromkeys(items))
+
+
+def _join(items, sep=", "):
+    return sep.join(str(i) for i in items)
+
+
+def zone_triage(check_rows, zone, given=(), continued=()):
+    """The private branch's scans for ``zone``.
+
+    ``check_rows``: ``sc_scan_compliance``'s ``scans`` (empty when the scans were given); ``given``: the scans
+    named by the caller (they win); ``continued``: the records of the unfinished runs this run continues, whose
+    resubmitted scans are followed when the check sees them running.
+    Returns ``failing`` (the scans to resubmit), ``zone_failing``, ``taken_over``, ``elsewhere`` (failing scans
+    of other zones, left to their branches), ``zero_ips`` (a scan of the zone scanned no IP) and ``found`` (the
+    record's sentence).
+    """
+    check_rows = list(check_rows or ())
+    rows = [r for r in check_rows if r.get("zone") == zone]
+    elsewhere = _unique(r["name"] for r in check_rows if r.get("failing") and r.get("zone") != zone)
+    zone_failing = _unique(r["name"] for r in rows if r.get("failing"))
+    taken_over = []
+    if not given and continued:
+        earlier = _unique(name for record in continued for entry in record.get("entries") or ()
+                          for name in ((entry.get("details") or {}).get("failing") or ()))
+        running = [r["name"] for r in rows if r.get("verdict") == "running"]
+        taken_over = [n for n in earlier if n in running and n not in zone_failing]
+    failing = list(given) if given else zone_failing + taken_over
+    if given:
+        found = "scans given: " + _join(given)
+    else:
+        now = ["%s - %s" % (r["name"], r.get("reason")) for r in rows if r.get("failing")]
+        found = "failing in %s: %s" % (zone, "; ".join(now) if now else
+                                        ("none by the check" if taken_over else "nothing is failing"))
+    if taken_over:
+        found += "; resubmitted by the unfinished run, still to follow: " + _join(taken_over)
+    return {"failing": failing, "zone_failing": zone_failing, "taken_over": taken_over, "elsewhere": elsewhere,
+            "zero_ips": any(r.get("verdict") == "no_ips" for r in rows), "found": found}
+
+
+def _placed(scan):
+    """``(name, zone)`` of a scan definition (``name``, ``zone.name``) or of a resubmission (``scan.name``, ``scan.zone``)."""
+    if scan.get("scan"):
+        return scan["scan"].get("name"), scan["scan"].get("zone")
+    zone = scan.get("zone")
+    return scan.get("name"), (zone or {}).get("name") if isinstance(zone, dict) else zone
+
+
+def scans_in_zones(scans, table, visibility=None, zone=None):
+    """Which scans run in ``zone``, or in the table's zones of ``visibility``, and the refusal of the others.
+
+    ``table``: the scan-zone table (name -> zone with ``visibility``). Returns ``inside`` and ``outside``
+    (``[{name, zone}]``), ``zones`` (the zones asked for) and ``refusal`` (the sentence naming the others, empty
+    when there are none).
+    """
+    if zone is not None:
+        zones = [zone]
+    else:
+        zones = [name for name, z in (table or {}).items() if (z or {}).get("visibility") == visibility]
+    placed = [dict(zip(("name", "zone"), _placed(s))) for s in scans or ()]
+    inside = [p for p in placed if p["zone"] in zones]
+    outside = [p for p in placed if p["zone"] not in zones]
+    elsewhere = "; ".join("%s runs in %s" % (p["name"], p["zone"]) for p in outside)
+    if not outside:
+        refusal = ""
+    elif zone is not None:
+        refusal = "Not in %s: %s" % (zone, elsewhere)
+    else:
+        refusal = ("Not %s: %s. %s scans run in %s; use remediate_private_scan.yml -e zone=<zone> for the others."
+                   % (visibility, elsewhere, str(visibility).capitalize(), _join(zones)))
+    return {"inside": inside, "outside": outside, "zones": zones, "refusal": refusal}
+
+
+def healed_scanners(entries):
+    """How many scanners the record says work again (a reboot step or an OS reload healed them)."""
+    return len([e for e in entries or () if (e.get("details") or {}).get("event") in HEALED_EVENTS])
+
+
+def planned_steps(entries):
+    """The check-mode plan's next steps, from the record's ``ladder_planned`` entries."""
+    return [(e.get("details") or {}).get("plan") for e in entries or ()
+            if (e.get("details") or {}).get("event") == "ladder_planned"]
+
+
+def private_outcome(zone, failing, still_failing, entries=(), check_mode=False, elsewhere=()):
+    """The private branch's outcome for one zone."""
+    if not failing:
+        text = "Nothing failing in %s." % zone
+    elif check_mode:
+        planned = planned_steps(entries)
+        text = "Check mode: would resubmit %s%s." % (_join(failing), ("; then the " + _join(planned, ", the ")) if planned else "")
+    elif not still_failing:
+        healed = healed_scanners(entries)
+        text = "Scanning: %s%s." % (_join(failing), (" after healing %d scanner(s)" % healed) if healed else "")
+    else:
+        text = "Still not scanning, escalated to SOS: %s." % _join(still_failing)
+    if elsewhere:
+        text += (" Also failing, not in %s (left for their own branch; the alert runs them all: remediate.yml): %s."
+                 % (zone, _join(elsewhere)))
+    return text
+
+
+def public_outcome(resubmission):
+    """The public branch's outcome, from the resubmission's result."""
+    parts = [("Scanning: %s.", resubmission.get("scanning")),
+             ("Not resubmitted (guard): %s.", resubmission.get("refused")),
+             ("Would resubmit (check mode): %s.", resubmission.get("would_resubmit")),
+             ("Not scanning, escalated to SOS: %s.", resubmission.get("not_scanning"))]
+    return " ".join(form % _join(names) for form, names in parts if names)
+
+
+def zone_outcome(still_failing):
+    """The outcome of a zone healed from the alert."""
+    if still_failing:
+        return "Still not scanning, escalated to SOS: %s." % _join(still_failing)
+    return "Scanning, or held by a guard (see the record)."
+
+
+def alert_outcome(public_not_scanning, private_scanning, zones, check_mode=False):
+    """The outcome of a run from the alert: what was escalated, what scans, which zones went on to their branch."""
+    parts = []
+    if public_not_scanning:
+        parts.append("Escalated to SOS: %s." % _join(public_not_scanning))
+    if private_scanning:
+        parts.append("Scanning after the resubmission: %s." % _join(private_scanning))
+    if zones:
+        parts.append("Zones whose scans still do not scan, handled in their own records: %s." % _join(zones))
+    if not parts:
+        parts.append("Check mode: nothing was changed." if check_mode else
+                     "Every scan of the alert was resubmitted or followed, or held by a guard (see the record).")
+    return " ".join(parts)
+
+
+def record_summary(record):
+    """The lines a person reads at the end of a run: the outcome, what was done and left, where the record is."""
+    return ([record.get("outcome")] + [e.get("text") for e in record.get("entries") or () if e.get("kind") != "found"]
+            + ["Record: %s" % ((record.get("files") or {}).get("markdown"))])
+
+
+def alert_summary(record, zone_hosts=(), public=None):
+    """The end of a run from the alert: its record's lines, each zone's outcome, the records' place, the escalated scans.
+
+    ``zone_hosts``: each zone host's variables (``remediation_zone``, and ``remediation_record_data`` and
+    ``remediate_private_scan_result`` when the zone was handled); ``public``: the public branch's result.
+    """
+    lines = [record.get("outcome")] + [e.get("text") for e in record.get("entries") or () if e.get("kind") != "found"]
+    escalated = list((public or {}).get("not_scanning") or ())
+    for host in zone_hosts or ():
+        zone_record = host.get("remediation_record_data")
+        if zone_record:
+            lines.append(zone_record.get("outcome"))
+        else:
+            lines.append("%s: not handled (the run was limited)" % host.get("remediation_zone"))
+        escalated += list((host.get("remediate_private_scan_result") or {}).get("not_scanning") or ())
+    json_file = (record.get("files") or {}).get("json") or ""
+    lines.append("Records: %s/remediation-*.md" % json_file.rsplit("/", 1)[0])
+    return {"lines": lines, "escalated": escalated}
+
+
+def stopped_escalation(scans, zones=None, zone="", task="?", msg=""):
+    """The escalation rows of a run that stopped on a fault: its scans, with where and why it stopped."""
+    text = str(msg or "")
+    if len(text) > 305:  # as Jinja's truncate(300) cut it: at a word, within a leeway of 5
+        text = text[:297].rsplit(" ", 1)[0] + "..."
+    details = 'automation stopped at "%s": %s' % (task or "?", text)
+    return [{"name": name, "zone": (zones or {}).get(name, zone or ""), "status": "", "result_id": None,
+             "error_details": details} for name in scans or ()]
+
+
+def alert_plan(definitions, placements):
+    """Where each scan of an alert goes.
+
+    ``definitions``: the scans' definitions (``name``); ``placements``: for each, what ``zone_for_scan`` said
+    (``zone``, ``visibility``, ``source``, ``disagreement``). Returns ``placed`` (one row per scan), the ``public``
+    and ``private`` scans, ``zone_of`` (scan -> zone) and ``systems`` (those the run may call).
+    """
+    placed = [dict(p, scan=d["name"]) for d, p in zip(definitions or (), placements or ())]
+    private = [p["scan"] for p in placed if p.get("visibility") == "private"]
+    return {"placed": placed,
+            "public": [p["scan"] for p in placed if p.get("visibility") == "public"],
+            "private": private,
+            "zone_of": {p["scan"]: p.get("zone") for p in placed},
+            "systems": ["securitycenter"] + (["classic"] if private else []),
+            "records": ["%s runs in %s (%s)%s" % (p["scan"], p.get("zone"), p.get("visibility"),
+                                                 ("; " + p["disagreement"]) if p.get("disagreement") else "")
+                        for p in placed]}
+
+
+def zones_to_heal(plan, still_failing, launches=()):
+    """The zones whose private scans still do not scan after the alert's resubmission, each with its scans and
+    their outcomes so far (the zone's branch follows them rather than launching again)."""
+    zones = _unique(plan["zone_of"][name] for name in plan.get("private") or () if name in (still_failing or ()))
+    out = []
+    for zone in zones:
+        scans = [name for name in plan.get("private") or () if plan["zone_of"].get(name) == zone]
+        out.append({"zone": zone, "scans": scans,
+                    "resubmitted": [launch for launch in launches or () if launch.get("name") in scans]})
+    return out

@@ -1,0 +1,146 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Conductors SRE
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Reports people read, built from the modules' structured results (no I/O).
+
+The scan-zone health report (the runbook's "Check the scanzones for any issues") and the compliance check's
+issue body and summary. Security Center's text is shown inert (see ``inert``).
+"""
+
+from __future__ import annotations
+
+from .inert import inert
+
+
+def _truncate(text, length):
+    """Jinja's ``truncate(length)``: cut at a word, with ``...``, unless it is at most 5 characters too long."""
+    text = str(text)
+    if len(text) <= length + 5:
+        return text
+    return text[: length - 3].rsplit(" ", 1)[0] + "..."
+
+
+def _text(value):
+    return "" if value is None else str(value)  # as ansible-core 2.19 renders None in a text
+
+
+def zone_report(scanners, zones):
+    """Each scan zone (by name) with its scanners beside their Security Center record, and the unhealthy ones.
+
+    ``scanners``: ``sc_scanner_info``'s ``scanners``; ``zones``: ``sc_zone_info``'s ``zones``.
+    """
+    by_id = {s.get("id"): s for s in scanners or ()}
+    out, unhealthy = [], []
+    for zone in sorted(zones or (), key=lambda z: str(z.get("name")).lower()):
+        members = []
+        for member in zone.get("scanners") or ():
+            full = by_id.get(member.get("id"), {})
+            decoded = member.get("status_decoded") or {}
+            row = {"name": member.get("name"), "id": member.get("id"), "ip": full.get("ip"), "version": full.get("version"),
+                   "status": decoded.get("code"), "status_summary": decoded.get("summary"), "errors": decoded.get("errors"),
+                   "healthy": member.get("healthy")}
+            members.append(row)
+            if not member.get("healthy"):
+                unhealthy.append(dict(row, zone=zone.get("name")))
+        out.append({"name": zone.get("name"), "healthy": zone.get("healthy"), "active_scanners": zone.get("activeScanners"),
+                    "total_scanners": zone.get("totalScanners"), "scanners": members})
+    return {"zones": out, "unhealthy_scanners": unhealthy, "zone_count": len(out),
+            "scanner_count": sum(len(z["scanners"]) for z in out)}
+
+
+def zone_report_lines(report):
+    """The zone report as a person reads it: a line per zone, then one per scanner, then the counts."""
+    lines = []
+    for zone in report.get("zones") or ():
+        lines.append("%s: %s/%s working%s" % (zone["name"], _text(zone.get("active_scanners")),
+                                              _text(zone.get("total_scanners")),
+                                              "" if zone.get("healthy") else "  <-- check this zone"))
+        for s in zone.get("scanners") or ():
+            lines.append("  %s %s (%s): %s [status %s]" % ("OK  " if s.get("healthy") else "BAD ", s.get("name"),
+                                                           s.get("ip") or "no ip", _text(s.get("status_summary")),
+                                                           _text(s.get("status"))))
+    lines.append("%s zones, %s scanners, %s not healthy" % (report.get("zone_count"), report.get("scanner_count"),
+                                                           len(report.get("unhealthy_scanners") or ())))
+    return lines
+
+
+def _cell(text):
+    return inert(text, "code", 600)
+
+
+def _evidence(e):
+    if not e:
+        return ""
+    text = "result #%s %s, %s/%s IPs, created %s" % (
+        _text(e.get("result_id")), _cell(e.get("status")),
+        "?" if e.get("scanned_ips") is None else e["scanned_ips"],
+        "?" if e.get("total_ips") is None else e["total_ips"], _text(e.get("created_at")))
+    if e.get("finished_at"):
+        text += ", finished %s" % e["finished_at"]
+    return text + ": "
+
+
+def compliance_markdown(result, run_url=""):
+    """The compliance check's issue body: the runbook's alert text, the failing scans' table, what else was seen."""
+    r = result
+    failing, remediable, scans = r.get("failing") or [], r.get("remediable") or [], r.get("scans") or []
+    out = []
+    if failing:
+        out += [r["alert_text"].split("\n\n[")[0], "", inert("[" + " ".join(remediable) + "]", "block")]
+        if len(remediable) < len(failing):
+            out += ["", "Not remediated automatically (not the shape of a scan name): "
+                    + ", ".join(inert(n, "code", 120) for n in failing if n not in remediable)]
+        out += ["", "| Scan | Zone | Verdict | Due | Evidence | Runbook step |", "|---|---|---|---|---|---|"]
+        for row in scans:
+            if not row.get("failing"):
+                continue
+            out.append("| %s | %s (%s) | **%s** | %s | %s%s | %s |" % (
+                _cell(row.get("name")), _cell(row["zone"]) if row.get("zone") else "all zones", _text(row.get("visibility")),
+                _text(row.get("verdict")), _text(row.get("due_local")), _evidence(row.get("evidence") or {}),
+                _cell(row.get("reason")), _cell(row.get("runbook_step"))))
+    else:
+        out.append("Every scheduled scan completed in the window it is set up to run in.")
+    notes = [row for row in scans if row.get("verdict") in ("running", "maintenance", "unknown_schedule")]
+    if notes:
+        out += ["", "Also seen (not alerted):", "", "| Scan | Verdict | Due | Reason |", "|---|---|---|---|"]
+        out += ["| %s | %s | %s | %s |" % (_cell(row.get("name")), _text(row.get("verdict")), row.get("due_local") or "-",
+                                           _cell(row.get("reason"))) for row in notes]
+    period = r.get("period") or {}
+    out += ["", "Checked runs due from %s to %s (Security Center time %s):" % (
+        _text(period.get("start_at")), _text(period.get("end_at")), _text(period.get("now_at"))),
+        ", ".join("%s %s" % (verdict, count) for verdict, count in (r.get("counts") or {}).items() if count) + ".",
+        "Runbook: Nessus scan compliance alert." + (" Run: %s" % run_url if run_url else "")]
+    return "\n".join(out) + "\n"
+
+
+def compliance_summary(result, report_dir, issue=None, page=None, resolve=None):
+    """The compliance check's summary lines: what fails and why, what was raised, where the reports are."""
+    r = result
+    lines = []
+    if r.get("failing"):
+        lines.append("FAILING (%d): %s" % (len(r["failing"]), ", ".join(r["failing"])))
+        lines += ["  %s: %s - %s" % (row.get("name"), row.get("verdict"), _truncate(row.get("reason"), 110))
+                  for row in r.get("scans") or () if row.get("failing")]
+    else:
+        counts = r.get("counts") or {}
+        lines.append("All scheduled scans completed in their windows (%s ok, %s running)."
+                     % (counts.get("ok"), counts.get("running")))
+    if issue and issue.get("issue"):
+        lines.append("GHE issue: %s %s" % (issue.get("action"), issue["issue"].get("html_url")))
+    if page and "sent" in page:
+        lines.append("PagerDuty: triggered %s" % page.get("dedup_key"))
+    if resolve and "sent" in resolve:
+        lines.append("PagerDuty: %s" % (("resolved %s" % resolve.get("dedup_key")) if resolve["sent"] else resolve.get("message")))
+    lines.append("Reports: %s/scan_compliance.{json,md,junit.xml}" % report_dir)
+    return lines
+
+
+def credential_inputs(injectors, environment, skipped=()):
+    """A new AWX credential's inputs: each field its type injects as VARIABLE, from VARIABLE in ``environment``
+    when it is set there (never those ``skipped``, such as a CA bundle's path on this machine)."""
+    inputs = {}
+    for variable, template in (injectors or {}).items():
+        value = (environment or {}).get(variable)
+        if value and variable not in (skipped or ()):
+            inputs[str(template).strip()[2:-2].strip()] = value
+    return inputs

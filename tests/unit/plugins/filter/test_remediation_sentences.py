@@ -1,0 +1,126 @@
+"""The branches' decisions about scans and the sentences their records end with."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.conductors.nessus_compliance.plugins.filter.alert_plan import FilterModule as Plan
+from ansible_collections.conductors.nessus_compliance.plugins.filter.remediation_outcome import FilterModule as Outcome
+from ansible_collections.conductors.nessus_compliance.plugins.filter.remediation_summary import FilterModule as Summary
+from ansible_collections.conductors.nessus_compliance.plugins.filter.scans_in_zones import FilterModule as InZones
+from ansible_collections.conductors.nessus_compliance.plugins.filter.stopped_escalation import FilterModule as Stopped
+from ansible_collections.conductors.nessus_compliance.plugins.filter.zone_triage import FilterModule as Triage
+from ansible_collections.conductors.nessus_compliance.plugins.filter.zones_to_heal import FilterModule as ToHeal
+
+triage = Triage().filters()["zone_triage"]
+outcome = Outcome().filters()["remediation_outcome"]
+summary = Summary().filters()["remediation_summary"]
+in_zones = InZones().filters()["scans_in_zones"]
+stopped = Stopped().filters()["stopped_escalation"]
+plan = Plan().filters()["alert_plan"]
+to_heal = ToHeal().filters()["zones_to_heal"]
+
+ZONE = "ALC_Prod_WDC06_SZ"
+ROWS = [
+    {"name": "ALC_Prod_WDC06_private_import", "zone": ZONE, "failing": True, "verdict": "no_ips", "reason": "0 IPs scanned"},
+    {"name": "ALC_Prod_WDC06_CM7_All-ports", "zone": ZONE, "failing": False, "verdict": "running", "reason": "running"},
+    {"name": "ALC_all_envs_public_import", "zone": "ALC_SOS_SZ", "failing": True, "verdict": "partial", "reason": "Partial"},
+]
+PUBLIC_LEFT = (" Also failing, not in ALC_Prod_WDC06_SZ (left for their own branch; the alert runs them all: "
+               "remediate.yml): ALC_all_envs_public_import.")
+TABLE = {ZONE: {"name": ZONE, "visibility": "private"}, "ALC_SOS_SZ": {"name": "ALC_SOS_SZ", "visibility": "public"},
+         "ALC_SOS~FR2_SZ": {"name": "ALC_SOS~FR2_SZ", "visibility": "public"}}
+
+
+def test_the_zones_failing_scans_and_the_others_left_to_their_branch():
+    out = triage(ROWS, ZONE)
+    assert out["failing"] == ["ALC_Prod_WDC06_private_import"] and out["zero_ips"] is True
+    assert out["elsewhere"] == ["ALC_all_envs_public_import"] and out["taken_over"] == []
+    assert out["found"] == "failing in ALC_Prod_WDC06_SZ: ALC_Prod_WDC06_private_import - 0 IPs scanned"
+
+
+def test_an_interrupted_runs_running_resubmission_is_taken_over():
+    continued = [{"entries": [{"details": {"failing": ["ALC_Prod_WDC06_CM7_All-ports"]}}, {"details": {}}]}]
+    out = triage(ROWS[1:], ZONE, continued=continued)
+    assert out["failing"] == ["ALC_Prod_WDC06_CM7_All-ports"]
+    assert out["found"] == ("failing in ALC_Prod_WDC06_SZ: none by the check; resubmitted by the unfinished run, still to "
+                            "follow: ALC_Prod_WDC06_CM7_All-ports")
+
+
+def test_scans_given_win_and_nothing_failing_is_said():
+    assert triage([], ZONE, given=["A", "B"])["found"] == "scans given: A, B"
+    assert triage([], ZONE)["found"] == "failing in ALC_Prod_WDC06_SZ: nothing is failing"
+
+
+ENTRIES = [{"text": "prod-wdc06-infra-nessus-01 works again after the soft reboot", "details": {"event": "ladder_healed"}},
+           {"text": "x", "details": {"event": "os_reload_healed"}},
+           {"text": "plan", "details": {"event": "ladder_planned", "plan": "soft reboot of prod-wdc06-infra-nessus-01"}}]
+
+
+@pytest.mark.parametrize("result, check_mode, text", [
+    ({"failing": ["S"], "not_scanning": []}, False, "Scanning: S after healing 2 scanner(s)."),
+    ({"failing": ["S"], "not_scanning": ["S"]}, False, "Still not scanning, escalated to SOS: S."),
+    ({"failing": ["S"], "not_scanning": ["S"]}, True, "Check mode: would resubmit S; then the soft reboot of prod-wdc06-infra-nessus-01."),
+    ({"failing": [], "not_scanning": []}, False, "Nothing failing in ALC_Prod_WDC06_SZ."),
+])
+def test_the_private_outcome_counts_healed_scanners_by_event(result, check_mode, text):
+    result = dict(result, zone=ZONE, elsewhere=["ALC_all_envs_public_import"])
+    assert outcome(result, "private", entries=ENTRIES, check_mode=check_mode) == text + PUBLIC_LEFT
+
+
+def test_no_healing_is_counted_from_text_alone():
+    entries = [{"text": "prod-wdc06-infra-nessus-01 works again after the soft reboot", "details": {}}]
+    assert outcome({"zone": ZONE, "failing": ["S"]}, "private", entries=entries) == "Scanning: S."
+
+
+def test_the_public_zone_and_alert_outcomes():
+    assert outcome({"scanning": ["A"], "refused": ["B"], "would_resubmit": [], "not_scanning": ["C"]}, "public") == (
+        "Scanning: A. Not resubmitted (guard): B. Not scanning, escalated to SOS: C.")
+    assert outcome({"not_scanning": []}, "zone") == "Scanning, or held by a guard (see the record)."
+    assert outcome({"public": {"not_scanning": ["P"]}, "private": {"scanning": ["D"]}, "zones": [ZONE]}, "alert") == (
+        "Escalated to SOS: P. Scanning after the resubmission: D. Zones whose scans still do not scan, handled in their "
+        "own records: ALC_Prod_WDC06_SZ.")
+    assert outcome({}, "alert", check_mode=True) == "Check mode: nothing was changed."
+
+
+def test_the_summaries():
+    record = {"outcome": "O.", "entries": [{"kind": "found", "text": "f"}, {"kind": "done", "text": "d"}],
+              "files": {"markdown": "/r/remediation-1.md", "json": "/r/remediation-1.json"}}
+    assert summary(record) == ["O.", "d", "Record: /r/remediation-1.md"]
+    zones = [{"remediation_zone": ZONE, "remediation_record_data": {"outcome": "Z."},
+              "remediate_private_scan_result": {"not_scanning": ["S"]}}, {"remediation_zone": "ALC_Prod_LON02_SZ"}]
+    out = summary(record, zones, {"not_scanning": ["P"]})
+    assert out["lines"] == ["O.", "d", "Z.", "ALC_Prod_LON02_SZ: not handled (the run was limited)", "Records: /r/remediation-*.md"]
+    assert out["escalated"] == ["P", "S"]
+
+
+def test_scans_outside_the_branchs_zones_are_refused_by_name():
+    defs = [{"name": "A", "zone": {"name": "ALC_SOS_SZ"}}, {"name": "B", "zone": {"name": ZONE}}]
+    out = in_zones(defs, TABLE, visibility="public")
+    assert out["inside"] == [{"name": "A", "zone": "ALC_SOS_SZ"}]
+    assert out["refusal"] == ("Not public: B runs in ALC_Prod_WDC06_SZ. Public scans run in ALC_SOS_SZ, ALC_SOS~FR2_SZ; "
+                              "use remediate_private_scan.yml -e zone=<zone> for the others.")
+    launches = [{"scan": {"name": "A", "zone": "ALC_SOS_SZ"}}]
+    assert in_zones(launches, TABLE, zone=ZONE)["refusal"] == "Not in ALC_Prod_WDC06_SZ: A runs in ALC_SOS_SZ"
+
+
+def test_a_stopped_run_escalates_its_scans_with_where_it_stopped():
+    rows = stopped(["A", "B"], zones={"A": "Z1"}, zone="Z2", task="Resubmit", msg="word " * 100)
+    assert [(r["name"], r["zone"]) for r in rows] == [("A", "Z1"), ("B", "Z2")]
+    assert rows[0]["error_details"].startswith('automation stopped at "Resubmit": word word')
+    assert rows[0]["error_details"].endswith("...") and len(rows[0]["error_details"]) < 340
+
+
+def test_the_alert_plan_and_the_zones_to_heal():
+    defs = [{"name": "ALC_all_envs_public_import", "zone": {"name": "ALC_SOS_SZ"}},
+            {"name": "ALC_Prod_WDC06_private_import", "zone": {"name": ZONE}}]
+    table = {ZONE: {"name": ZONE, "visibility": "private", "scanners": []},
+             "ALC_SOS_SZ": {"name": "ALC_SOS_SZ", "visibility": "public", "scanners": []}}
+    out = plan(defs, table)
+    assert out["public"] == ["ALC_all_envs_public_import"] and out["private"] == ["ALC_Prod_WDC06_private_import"]
+    assert out["systems"] == ["securitycenter", "classic"]
+    assert out["records"][1] == "ALC_Prod_WDC06_private_import runs in ALC_Prod_WDC06_SZ (private)"
+    launches = [{"name": "ALC_Prod_WDC06_private_import", "outcome": "not_scanning"}]
+    heal = to_heal(out, {"still_failing": ["ALC_Prod_WDC06_private_import"], "launches": launches})
+    assert heal == [{"zone": ZONE, "scans": ["ALC_Prod_WDC06_private_import"], "resubmitted": launches}]
+    assert to_heal(out, {}) == []

@@ -1,0 +1,83 @@
+"""Reports from structured results: the zone report, the compliance issue body and summary, AWX credential inputs."""
+
+from __future__ import annotations
+
+from ansible_collections.conductors.nessus_compliance.plugins.filter.compliance_report import FilterModule as Compliance
+from ansible_collections.conductors.nessus_compliance.plugins.filter.credential_inputs import FilterModule as Inputs
+from ansible_collections.conductors.nessus_compliance.plugins.filter.zone_report import FilterModule as Zones
+
+zone_report = Zones().filters()["zone_report"]
+compliance = Compliance().filters()["compliance_report"]
+inputs = Inputs().filters()["credential_inputs"]
+
+SCANNERS = [{"id": 1, "name": "prod-wdc06-infra-nessus-01", "ip": "127.0.10.12", "version": "10.8"},
+            {"id": 2, "name": "prod-wdc06-infra-nessus-02", "ip": "127.0.10.13"}]
+ZONES = [{"name": "ALC_Prod_WDC06_SZ", "healthy": False, "activeScanners": 1, "totalScanners": 2, "scanners": [
+    {"id": 1, "name": "prod-wdc06-infra-nessus-01", "healthy": False,
+     "status_decoded": {"code": 2, "summary": "Connection Error", "errors": ["Connection Error"]}},
+    {"id": 2, "name": "prod-wdc06-infra-nessus-02", "healthy": True, "status_decoded": {"code": 1, "summary": "Working", "errors": []}}]},
+    {"name": "ALC_Dev_MON01_SZ", "healthy": True, "activeScanners": 0, "totalScanners": 0, "scanners": []}]
+
+
+def test_the_zone_report_and_its_lines():
+    report = zone_report(SCANNERS, ZONES)
+    assert [z["name"] for z in report["zones"]] == ["ALC_Dev_MON01_SZ", "ALC_Prod_WDC06_SZ"]
+    assert report["zone_count"] == 2 and report["scanner_count"] == 2
+    assert report["unhealthy_scanners"][0]["zone"] == "ALC_Prod_WDC06_SZ"
+    assert zone_report(report, lines=True) == [
+        "ALC_Dev_MON01_SZ: 0/0 working",
+        "ALC_Prod_WDC06_SZ: 1/2 working  <-- check this zone",
+        "  BAD  prod-wdc06-infra-nessus-01 (127.0.10.12): Connection Error [status 2]",
+        "  OK   prod-wdc06-infra-nessus-02 (127.0.10.13): Working [status 1]",
+        "2 zones, 2 scanners, 1 not healthy"]
+
+
+RESULT = {
+    "failing": ["ALC_Prod_WDC06_private_import", "A B"], "remediable": ["ALC_Prod_WDC06_private_import"],
+    "alert_text": "The following scans are identified as failing and need investigation:\n\n[ALC_Prod_WDC06_private_import]",
+    "counts": {"ok": 3, "no_ips": 1, "late": 0, "missing": 1, "running": 1},
+    "period": {"start_at": "S", "end_at": "E", "now_at": "N"},
+    "scans": [
+        {"name": "ALC_Prod_WDC06_private_import", "zone": "ALC_Prod_WDC06_SZ", "visibility": "private", "verdict": "no_ips",
+         "failing": True, "due_local": "2026-11-25 01:00 EST", "reason": "0 IPs | none", "runbook_step": "Reboot",
+         "evidence": {"result_id": 12, "status": "Completed", "scanned_ips": 0, "total_ips": None, "created_at": "C",
+                      "finished_at": "F"}},
+        {"name": "A B", "zone": None, "visibility": "private", "verdict": "missing", "failing": True, "due_local": None,
+         "reason": "no result", "runbook_step": "Resubmit", "evidence": None},
+        {"name": "R", "zone": "Z", "visibility": "private", "verdict": "running", "failing": False, "due_local": None,
+         "reason": "inside its duration", "runbook_step": "", "evidence": {}}]}
+
+
+def test_the_issue_body():
+    assert compliance(RESULT, "markdown", run_url="https://jenkins/1") == "\n".join([
+        "The following scans are identified as failing and need investigation:", "",
+        "```text", "[ALC_Prod_WDC06_private_import]", "```", "",
+        "Not remediated automatically (not the shape of a scan name): `A B`", "",
+        "| Scan | Zone | Verdict | Due | Evidence | Runbook step |", "|---|---|---|---|---|---|",
+        "| `ALC_Prod_WDC06_private_import` | `ALC_Prod_WDC06_SZ` (private) | **no_ips** | 2026-11-25 01:00 EST | result #12 "
+        "`Completed`, 0/? IPs, created C, finished F: `0 IPs \\| none` | `Reboot` |",
+        "| `A B` | all zones (private) | **missing** |  | `no result` | `Resubmit` |", "",
+        "Also seen (not alerted):", "", "| Scan | Verdict | Due | Reason |", "|---|---|---|---|",
+        "| `R` | running | - | `inside its duration` |", "",
+        "Checked runs due from S to E (Security Center time N):", "ok 3, no_ips 1, missing 1, running 1.",
+        "Runbook: Nessus scan compliance alert. Run: https://jenkins/1", ""])
+
+
+def test_the_summary():
+    long = dict(RESULT["scans"][1], reason="word " * 40)
+    result = dict(RESULT, scans=[RESULT["scans"][0], long])
+    lines = compliance(result, "summary", report_dir="reports", issue={"action": "created", "issue": {"html_url": "U"}},
+                       page={"sent": True, "dedup_key": "K"}, resolve={"skipped": True})
+    assert lines[0] == "FAILING (2): ALC_Prod_WDC06_private_import, A B"
+    assert lines[2].startswith("  A B: missing - word word") and lines[2].endswith("...") and len(lines[2]) < 130
+    assert lines[3:] == ["GHE issue: created U", "PagerDuty: triggered K", "Reports: reports/scan_compliance.{json,md,junit.xml}"]
+    green = compliance(dict(RESULT, failing=[], scans=[]), "summary", report_dir="r",
+                       resolve={"sent": False, "message": "not open"})
+    assert green == ["All scheduled scans completed in their windows (3 ok, 1 running).", "PagerDuty: not open",
+                     "Reports: r/scan_compliance.{json,md,junit.xml}"]
+
+
+def test_credential_inputs_come_from_the_shell_except_paths():
+    env = {"TSC_URL": "{{ url }}", "TSC_ACCESS_KEY": "{{ access_key }}", "TSC_CA_PATH": "{{ ca_path }}"}
+    shell = {"TSC_URL": "https://sc", "TSC_ACCESS_KEY": "", "TSC_CA_PATH": "/etc/ca.pem"}
+    assert inputs(env, shell, ["TSC_CA_PATH"]) == {"url": "https://sc"}
