@@ -13,7 +13,8 @@ description:
     runbook's "Resubmitting the failed scan" - each scan's outcome (V(scanning), V(not_scanning), V(refused),
     V(would_resubmit), V(error), V(not_followed)), the scans of each outcome, the record entry of each
     resubmission and the escalation row of each scan.
-  - The outcome and the escalation row are the module's own C(outcome) and C(escalation) when it returns them.
+  - The outcome and the escalation row are the module's own C(outcome) and C(escalation); this filter sorts the
+    scans by them and adds the failed runs' evidence, it does not classify.
   - A scan asked for that the answer does not cover (the module failed before it could answer for it) is an
     V(error), with the module's message.
 author:
@@ -59,11 +60,16 @@ _value:
   type: dict
 """
 
+from ansible.errors import AnsibleFilterError
+
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.resubmission_report import resubmission_result
 
 
 def result(answer, names=None, failed_results=None):
-    return resubmission_result(answer, names or (), failed_results or ())
+    try:
+        return resubmission_result(answer, names or (), failed_results or ())
+    except ValueError as exc:
+        raise AnsibleFilterError(str(exc))
 
 
 class FilterModule:

@@ -144,3 +144,31 @@ def credential_inputs(injectors, environment, skipped=()):
         if value and variable not in (skipped or ()):
             inputs[str(template).strip()[2:-2].strip()] = value
     return inputs
+
+
+def sos_escalation(scans, tried, day):
+    """The SOS escalation of failing scans (the runbook's "Engage SOS"): its key (one per scan set and day), the
+    ServiceNow request's short description and description, the PagerDuty summary, and what is left to people."""
+    import hashlib  # pylint: disable=import-outside-toplevel
+
+    names = sorted(str(s.get("name")) for s in scans or ())
+    key = "nessus-sos-%s-%s" % (hashlib.sha1(",".join(names).encode("utf-8")).hexdigest()[:12], day)
+    lines = ["Nessus scans are failing and automation could not fix them (runbook: Nessus scan compliance alert).", "",
+             "Failing scans:"]
+    for s in scans or ():
+        line = "- " + inert(s.get("name"))
+        if s.get("zone"):
+            line += " (scan zone %s)" % inert(s["zone"])
+        line += ": " + inert(s.get("status") or "unknown status")
+        if s.get("result_id"):
+            line += ", result #%s" % s["result_id"]
+        if s.get("error_details"):
+            line += ": " + inert(s["error_details"], limit=2000)
+        lines.append(line)
+    lines += ["", "What automation already tried:"]
+    lines += ["- " + inert(t, limit=2000) for t in tried or ()] or ["- nothing yet"]
+    lines += ["", "Assignment group: SOS Vulnerability Scanning. C_Code: ALC. Severity 2.", "Correlation id: " + key]
+    return {"key": key, "names": names, "description": "\n".join(lines) + "\n",
+            "short_description": ("Nessus scans failing: " + inert(" ".join(names)))[:160],
+            "page_summary": "SCANS FAILED - automation could not fix: " + inert(" ".join(names), limit=900),
+            "left": "SOS and the security compliance focal investigate " + ", ".join(names)}

@@ -7,8 +7,9 @@
 the one result the role ``resubmit_scans`` returns: each scan's outcome, the scans of each outcome, the record
 entry of each resubmission and the escalation row of each scan that does not scan.
 
-The outcome and the escalation row of a scan are the module's own (its ``outcome`` and ``escalation`` keys) when
-it gives them; ``outcome_of`` and ``escalation_of`` only stand in for a module that does not.
+Each scan's outcome and escalation row are the module's own (its ``outcome`` and ``escalation`` keys, from
+``resubmission.launch_outcome`` and ``resubmission.escalation``): they are classified there, and only there.
+A scan the module did not answer for (it failed before it could) is an ``error``, with the module's message.
 """
 
 from __future__ import annotations
@@ -22,34 +23,6 @@ RECORD_KEYS = ("scan", "scan_result_id", "guard", "progress", "waited", "msg", "
 
 def _name(launch):
     return (launch.get("scan") or {}).get("name") or launch.get("name") or ""
-
-
-def outcome_of(launch):
-    """The scan's outcome: the module's ``outcome``, else worked out from the keys it returns."""
-    if launch.get("outcome"):
-        return launch["outcome"]
-    if not launch.get("scan"):
-        return "error"
-    guard = launch.get("guard") or {}
-    if guard and guard.get("guard") != "already_running":
-        return "refused"
-    if launch.get("would_launch"):
-        return "would_resubmit"
-    waited = launch.get("waited")
-    if not waited:
-        return "not_followed"
-    return "scanning" if waited.get("reached") else "not_scanning"
-
-
-def escalation_of(launch):
-    """The row the SOS escalation needs: the module's ``escalation``, else built from the keys it returns."""
-    if launch.get("escalation"):
-        return dict(launch["escalation"])
-    scan = launch.get("scan") or {}
-    return {"name": _name(launch), "zone": scan.get("zone") or "",
-            "status": (launch.get("progress") or {}).get("status") or "",
-            "result_id": launch.get("scan_result_id"),
-            "error_details": launch.get("msg") or (launch.get("guard") or {}).get("reason") or ""}
 
 
 def with_evidence(row, failed_result):
@@ -85,6 +58,12 @@ def record_text(launch, outcome):
     return text
 
 
+def _unanswered(name, msg):
+    """The entry of a scan the module did not answer for: an ``error``, escalated with the module's message."""
+    return {"name": name, "msg": msg, "outcome": "error",
+            "escalation": {"name": name, "zone": "", "status": "", "result_id": None, "error_details": msg}}
+
+
 def _launches(answer):
     """(entries, error message) from what ``sc_scan_launch`` registered, or from a list of its entries."""
     if isinstance(answer, (list, tuple)):
@@ -108,7 +87,7 @@ def resubmission_result(answer, names=(), failed_results=()):
     covered = {_name(e) for e in entries}
     for name in names or ():
         if name not in covered:
-            entries.append({"name": name, "msg": error or "%s: not resubmitted (the module answered nothing for it)" % name})
+            entries.append(_unanswered(name, error or "%s: not resubmitted (the module answered nothing for it)" % name))
             covered.add(name)
     latest = {}
     for result in failed_results or ():
@@ -116,8 +95,11 @@ def resubmission_result(answer, names=(), failed_results=()):
     launches, records, escalations = [], [], {}
     for entry in entries:
         name = _name(entry)
-        outcome = outcome_of(entry)
-        row = with_evidence(escalation_of(entry), latest.get(name))
+        if entry.get("outcome") not in OUTCOMES or not entry.get("escalation"):
+            raise ValueError("sc_scan_launch's answer for %s has no outcome or escalation: this filter needs the "
+                             "module of the same collection version" % name)
+        outcome = entry["outcome"]
+        row = with_evidence(dict(entry["escalation"]), latest.get(name))
         if entry.get("msg"):
             row["resubmission"] = entry["msg"]
         launches.append(dict(entry, name=name, outcome=outcome, escalation=row))

@@ -81,3 +81,27 @@ def test_credential_inputs_come_from_the_shell_except_paths():
     env = {"TSC_URL": "{{ url }}", "TSC_ACCESS_KEY": "{{ access_key }}", "TSC_CA_PATH": "{{ ca_path }}"}
     shell = {"TSC_URL": "https://sc", "TSC_ACCESS_KEY": "", "TSC_CA_PATH": "/etc/ca.pem"}
     assert inputs(env, shell, ["TSC_CA_PATH"]) == {"url": "https://sc"}
+
+
+def test_the_sos_escalation_texts():
+    from ansible_collections.conductors.nessus_compliance.plugins.filter.sos_escalation import FilterModule as Sos
+
+    escalation = Sos().filters()["sos_escalation"]
+    scans = [{"name": "B_public_import", "zone": "ALC_SOS~FR2_SZ", "status": "Queued", "result_id": 12,
+              "error_details": "Scanner x timed out. [code]<b>"},
+             {"name": "A_public_import", "zone": None, "status": "", "result_id": None, "error_details": ""}]
+    out = escalation(scans, ["B_public_import: resubmitted as result #12"], "2026-11-26")
+    assert out["key"].startswith("nessus-sos-") and out["key"].endswith("-2026-11-26")
+    assert out["key"] == escalation(list(reversed(scans)), [], "2026-11-26")["key"]  # one per scan set and day
+    assert out["names"] == ["A_public_import", "B_public_import"]
+    assert out["description"] == "\n".join([
+        "Nessus scans are failing and automation could not fix them (runbook: Nessus scan compliance alert).", "",
+        "Failing scans:",
+        "- B_public_import (scan zone ALC_SOS~FR2_SZ): Queued, result #12: Scanner x timed out. [ code ]<b>",
+        "- A_public_import: unknown status", "",
+        "What automation already tried:", "- B_public_import: resubmitted as result #12", "",
+        "Assignment group: SOS Vulnerability Scanning. C_Code: ALC. Severity 2.", "Correlation id: " + out["key"], ""])
+    assert out["short_description"] == "Nessus scans failing: A_public_import B_public_import"
+    assert out["page_summary"] == "SCANS FAILED - automation could not fix: A_public_import B_public_import"
+    assert out["left"] == "SOS and the security compliance focal investigate A_public_import, B_public_import"
+    assert "- nothing yet" in escalation(scans, [], "2026-11-26")["description"]

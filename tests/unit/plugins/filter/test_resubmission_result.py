@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from ansible.errors import AnsibleFilterError
 
 from ansible_collections.conductors.nessus_compliance.plugins.filter.resubmission_result import FilterModule
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils.resubmission import escalation, launch_outcome
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.resubmission_report import (
-    outcome_of,
     record_text,
     resubmission_result,
 )
@@ -24,9 +25,11 @@ STOPPED = ("ALC_Prod_WDC06_private_import: result #12 did not reach 'scanning' (
 
 
 def launch(**keys):
+    """A ``scans`` entry as sc_scan_launch answers it: with the module's own outcome and escalation."""
     base = {"scan": SCAN, "guard": None, "launched": True, "would_launch": False, "launch_answer_lost": False,
             "scan_result_id": 12, "next_run": None}
     base.update(keys)
+    base.update(outcome=launch_outcome(base), escalation=escalation(base))
     return base
 
 
@@ -40,12 +43,16 @@ NOT_SCANNING = launch(progress={"status": "Queued"}, waited={"reached": False, "
     (launch(launched=False, guard=GUARD_RECENT, scan_result_id=None), "refused"),
     (launch(launched=False, would_launch=True, scan_result_id=None), "would_resubmit"),
     (launch(launched=False, guard=GUARD_RUNNING, progress=PROGRESS), "not_followed"),  # check mode: not followed
-    (launch(launched=False, guard=GUARD_RUNNING, progress=PROGRESS, waited={"reached": True}), "scanning"),
-    ({"name": "X", "msg": "Security Center: HTTP 503"}, "error"),
-    (dict(NOT_SCANNING, outcome="scanning"), "scanning"),  # the module's own outcome wins
 ])
-def test_each_outcome(entry, outcome):
-    assert outcome_of(entry) == outcome
+def test_the_modules_outcome_is_kept_and_sorted(entry, outcome):
+    out = result([entry], [SCAN["name"]])
+    assert out["outcomes"] == {SCAN["name"]: outcome}
+    assert out["records"][0]["details"]["outcome"] == outcome
+
+
+def test_an_answer_without_the_modules_outcome_is_refused_not_classified_again():
+    with pytest.raises(AnsibleFilterError, match="no outcome or escalation"):
+        result([{"scan": SCAN, "scan_result_id": 12, "waited": {"reached": True}}], [SCAN["name"]])
 
 
 @pytest.mark.parametrize("entry, text", [
@@ -58,7 +65,7 @@ def test_each_outcome(entry, outcome):
     (launch(launched=False, guard=GUARD_RECENT, scan_result_id=None), "ALC_Prod_WDC06_private_import: " + GUARD_RECENT["reason"]),
 ])
 def test_the_record_says_what_happened_in_order(entry, text):
-    assert record_text(entry, outcome_of(entry)) == text
+    assert record_text(entry, entry["outcome"]) == text
 
 
 def test_the_lists_of_each_outcome_and_the_escalation_rows():
