@@ -48,3 +48,69 @@ def classify(sc_healthy, sc_summary, nessus, power=None, nessusd_service=None, t
         return "server_down", "Nessus does not answer and the machine's power state is unknown"
     return "unknown", "no situation of the runbook fits (Security Center: %s, Nessus %s, power %s)" % (sc_summary, nessus, power)
 
+
+
+def _truncate(text, length=160, end="...", leeway=5):
+    """Jinja's truncate: whole words, within a small leeway."""
+    if len(text) <= length + leeway:
+        return text
+    return text[:length - len(end)].rsplit(" ", 1)[0] + end
+
+
+def _ssh_seen(result, unit, checked):
+    """(service, reach, seen) from a service_facts result delegated to the scanner."""
+    if not checked or not isinstance(result, dict) or not result:
+        return None, None, "not checked"
+    if result.get("unreachable") or result.get("failed"):
+        msg = _truncate(str(result.get("msg") or ""))
+        if result.get("unreachable"):
+            return None, "unreachable", "unreachable: " + msg
+        return None, None, "check failed: " + msg
+    services = (result.get("ansible_facts") or {}).get("services") or {}
+    state = (services.get(unit) or {}).get("state") or "not installed"
+    return ("running" if state == "running" else "stopped"), "reachable", "%s %s" % (unit, state)
+
+
+def report(zone, scanners, nessus, machines, services=None, alerts=None, ssh_checks=False, nessusd_service="nessusd",
+           zero_ips=False):
+    """The zone's health report: each scanner's evidence and situation, and where Security Center disagrees with itself.
+
+    ``zone`` is sc_zone_info's zone (its scanners with their decoded status); ``scanners`` sc_scanner_info's scanners;
+    ``nessus`` nessus_status_info's scanners; ``machines`` and ``services`` the results of the classic_server_info
+    and service_facts loops (each with its ``item``, the scanner's name); ``alerts`` PagerDuty's open incidents by host.
+    """
+    zone_status = {s.get("name"): (s.get("status_decoded") or {}).get("summary") for s in zone.get("scanners") or []}
+    probes = {p.get("name"): p for p in nessus or []}
+    servers = {r.get("item"): r.get("server") or {} for r in machines or []}
+    facts = {r.get("item"): r for r in services or []}
+    alerts = alerts or {}
+    unit = nessusd_service + ".service"
+    rows, disagreements = [], []
+    for s in scanners:
+        name, summary = s.get("name"), (s.get("status_decoded") or {}).get("summary")
+        state = (probes.get(name) or {}).get("state")
+        seen_nessus = state if state in ("ready", "loading") else "unreachable"
+        machine = servers.get(name) or {}
+        transaction = (machine.get("active_transaction") or {}).get("name") or None
+        service, reach, ssh_seen = _ssh_seen(facts.get(name), unit, ssh_checks)
+        situation, reason = classify(bool(s.get("healthy")), summary or "unknown status", seen_nessus,
+                                     machine.get("power_state") or None, service, transaction, reach)
+        if name not in zone_status:
+            disagreements.append("Security Center does not list %s in the zone record of %s" % (name, zone.get("name")))
+        elif zone_status[name] != summary:
+            disagreements.append("Zone record says %s is %s, the scanner record says %s" % (name, zone_status[name], summary))
+        firing = list(alerts.get(name) or [])
+        line = "%s%s: %s - %s" % ("OK  " if situation == "healthy" else "BAD ", name, situation, reason)
+        if ssh_seen != "not checked":
+            line += " [SSH: %s]" % ssh_seen
+        if firing:
+            line += " (alerts firing: %s)" % "; ".join(firing)
+        rows.append({"name": name, "ip": s.get("ip"), "sc_status": summary, "sc_healthy": s.get("healthy"),
+                     "sc_working": (s.get("status_decoded") or {}).get("working"), "nessus": seen_nessus,
+                     "power": machine.get("power_state"), "transaction": transaction, "nessusd_service": service,
+                     "ssh": ssh_seen, "backend_ip": machine.get("backend_ip"), "machine_type": machine.get("type"),
+                     "situation": situation, "reason": reason, "ladder": situation in LADDER, "alerts": firing,
+                     "line": line})
+    return {"zone": zone.get("name"), "scanners": rows, "disagreements": disagreements,
+            "notes": ["0 IPs were scanned in the zone: its scanners are suspects (runbook)"] if zero_ips else [],
+            "unhealthy": [r["name"] for r in rows if r["situation"] != "healthy"]}
