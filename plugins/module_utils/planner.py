@@ -33,6 +33,7 @@ OS_RELOAD_DONE = "os_reload_done"
 OS_RELOAD_FAILED = "os_reload_failed"
 OS_RELOAD_PLANNED = "os_reload_planned"
 OS_RELOAD_HEALED = "os_reload_healed"
+BASTION_REGISTERED = "bastion_registered"
 HEALED_EVENTS = (LADDER_HEALED, OS_RELOAD_HEALED)
 
 # The ladder, in the runbook's order, and how each step reads.
@@ -110,10 +111,11 @@ def start(scanner, steps, history, nessus_state, sc_scanner=None, then=""):
     taken = taken_since_heal(history)
     state = {"scanner": scanner, "steps": list(steps), "then": then, "taken": taken, "done": [], "planned": None,
              "later": [], "outcome": None, "healed_by": None, "situation": None, "next": None, "looked": [],
-             "sc_status": None, "text": None}
+             "sc_status": None, "text": None, "healed_earlier": False}
     if nessus_state == "ready" and (sc_scanner or {}).get("healthy"):
         state.update(outcome=HEALTHY, healed_by=taken[-1]["details"].get("step") if taken else "already healthy")
         if taken:
+            state["healed_earlier"] = True
             state["text"] = "%s works again after the %s run %s took: nothing more to do" % (
                 scanner, ", ".join(STEP_WORDS[e["details"].get("step")] for e in taken), taken[-1].get("run_id"))
         return state
@@ -209,3 +211,12 @@ def os_reload_guard(scanner, zone, allow, ladder_failed, history, working, allow
 def os_reload_decided(history):
     """The details of the decision an earlier run recorded for this scanner's reload ({} when none)."""
     return next(((e.get("details") or {}) for e in history if _event(e) == OS_RELOAD_DECIDED), {})
+
+
+def after_reload(history, nessus_state, ssh_checked=False, bootstrap_rc=None):
+    """Where a reloaded scanner stands: ``bootstrapped`` (Nessus answers ready, and the bootstrap check over SSH
+    passed when it ran) and ``registered`` (the bastion registration was recorded after the latest reload: a
+    re-run does not register it again)."""
+    events = [_event(e) for e in history if _event(e) in (OS_RELOAD_DONE, BASTION_REGISTERED)]
+    return {"bootstrapped": nessus_state == "ready" and (not ssh_checked or bootstrap_rc == 0),
+            "registered": bool(events) and events[-1] == BASTION_REGISTERED}

@@ -193,3 +193,18 @@ def test_the_zone_never_loses_its_last_working_scanner(working, allow):
         others = [name for name, ok in working.items() if ok and name != scanner]
         refused = planner.last_working_guard(scanner, working, allow, "Z") is not None
         assert refused == (not allow and working[scanner] and not others)
+
+
+@pytest.mark.parametrize("events, nessus, ssh, rc, expected", [
+    ([], "ready", False, None, {"bootstrapped": True, "registered": False}),
+    ([], "down", False, None, {"bootstrapped": False, "registered": False}),
+    ([], "ready", True, 1, {"bootstrapped": False, "registered": False}),
+    ([], "ready", True, None, {"bootstrapped": False, "registered": False}),  # SSH did not reach it
+    (["os_reload_done", "bastion_registered"], "ready", True, 0, {"bootstrapped": True, "registered": True}),
+    # a later reload needs a new registration
+    (["os_reload_done", "bastion_registered", "os_reload_done"], "ready", False, None,
+     {"bootstrapped": True, "registered": False}),
+])
+def test_after_reload(events, nessus, ssh, rc, expected):
+    history = [entry(event, "2026-11-30T0%d:00:00Z" % i) for i, event in enumerate(events)]
+    assert planner.after_reload(history, nessus, ssh, rc) == expected
