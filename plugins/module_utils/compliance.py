@@ -96,7 +96,8 @@ def alert_text(failing_names):
 def split_remediable(names):
     """``(remediable, others)``: the names of a scan name's shape, that automation may act on, and the rest."""
     remediable = [name for name in names if isinstance(name, str) and SCAN_NAME.match(name)]
-    return remediable, [name for name in names if name not in remediable]
+    chosen = set(remediable)  # only strings: a name of another type is never among them
+    return remediable, [name for name in names if not isinstance(name, str) or name not in chosen]
 
 
 def evidence(result, zone=timezone.utc):
@@ -184,26 +185,119 @@ def check(definitions, results, now, period_hours=24.0, grace_minutes=60.0, dura
     tolerance = tolerance_minutes * 60
     by_id = {d.get("id"): d for d in definitions}
     results_by_scan = {}
-    for result in sorted(results, key=lambda r: (r.get("createdTime") or 0, r.get("id") or 0)):
+    for result in sorted(results, key=_created_order):
         scan_id = (result.get("scan") or {}).get("id")
         results_by_scan.setdefault(scan_id, []).append(result)
+    memo = _Memo(durations, default_hours)
     rows = []
     for definition in definitions:
         rows.extend(_rows_for(definition, by_id, results_by_scan, now, period_start, period_end, tolerance,
-                              durations, default_hours, maintenance, public_zones, stall_minutes))
+                              durations, default_hours, maintenance, public_zones, stall_minutes, memo))
     rows.sort(key=lambda row: (row["name"].lower(), row["due"] or 0))
     return summarize(rows, {"start": int(period_start), "end": int(period_end), "now": int(now)})
 
 
+def _created_order(result):
+    return (result.get("createdTime") or 0, result.get("id") or 0)
+
+
+# What describe() and due_runs() read of a schedule: definitions with the same values share one reading (a list of
+# thousands of scans has far fewer distinct schedules; Security Center's own per-scan keys, id and nextRun, are not
+# read). If schedules.py ever reads another key, add it here (test_compliance_reference compares with no memo).
+SCHEDULE_KEYS = ("type", "enabled", "start", "repeatRule", "dependentID")
+
+
+_PLAIN_TEXT = (str, type(None))
+_PLAIN_ENABLED = (bool, str, type(None))
+_PLAIN_ID = (int, str, type(None))
+
+
+def _typed(value):
+    if isinstance(value, dict):
+        return tuple(sorted((str(key), _typed(item)) for key, item in value.items()))
+    if isinstance(value, list):
+        return tuple(_typed(item) for item in value)
+    return (type(value).__name__, value)
+
+
+class _Memo:
+    """Per-check caches of pure readings: allowed hours by name, schedules' descriptions and due runs by content."""
+
+    def __init__(self, durations, default_hours):
+        self.durations = list(durations or ())
+        self.default_hours = default_hours
+        self.patterns = {}
+        self.descriptions = {}
+        self.due = {}
+
+    def hours(self, name):
+        """allowed_hours(name, durations, default_hours), with each pattern compiled once (when first reached)."""
+        text = name or ""
+        for rule in self.durations:
+            pattern = rule["pattern"]
+            compiled = self.patterns.get(pattern)
+            if compiled is None:
+                compiled = self.patterns[pattern] = re.compile(pattern)
+            if compiled.search(text):
+                return float(rule["hours"])
+        return float(self.default_hours)
+
+    @staticmethod
+    def key(schedule):
+        get = schedule.get
+        kind, enabled, start, rule, parent = (get("type"), get("enabled"), get("start"), get("repeatRule"),
+                                              get("dependentID"))
+        if (type(kind) in _PLAIN_TEXT and type(start) in _PLAIN_TEXT and type(rule) in _PLAIN_TEXT
+                and type(enabled) in _PLAIN_ENABLED and type(parent) in _PLAIN_ID and get("dependent") is None):
+            # the usual schedule: its values as they are (of these types, no two values of different types are equal)
+            return (kind, enabled, start, rule, parent)
+        try:
+            key = tuple(_typed(schedule.get(name)) for name in SCHEDULE_KEYS) + (_typed(schedule.get("dependent")),)
+            hash(key)
+        except TypeError:  # an unhashable value somewhere: no sharing for this one
+            return None
+        return key
+
+    def describe(self, schedule, key=None):
+        key = key or self.key(schedule)
+        if key is None:
+            return describe(schedule)
+        if key not in self.descriptions:
+            self.descriptions[key] = describe(schedule)
+        return self.descriptions[key]
+
+    def due_runs(self, schedule, start, end, key=None):
+        """``due_runs(schedule, start, end)`` with, for each due time, its epoch and its local ISO 8601 text."""
+        key = key or self.key(schedule)
+        if key is None:
+            return _with_times(due_runs(schedule, start, end))
+        key = (key, start, end)
+        if key not in self.due:
+            try:
+                self.due[key] = _with_times(due_runs(schedule, start, end))
+            except ScheduleError as exc:
+                self.due[key] = exc
+        found = self.due[key]
+        if isinstance(found, ScheduleError):
+            raise found
+        return found
+
+
+def _with_times(upcoming):
+    return [(due, due.timestamp(), due.isoformat()) for due in upcoming]
+
+
 def _rows_for(definition, by_id, results_by_scan, now, period_start, period_end, tolerance, durations,
-              default_hours, maintenance, public_zones, stall_minutes=STALL_MINUTES):
+              default_hours, maintenance, public_zones, stall_minutes=STALL_MINUTES, memo=None):
+    memo = memo or _Memo(durations, default_hours)
     name = definition.get("name") or "scan #%s" % definition.get("id")
     zone_name = (definition.get("zone") or {}).get("name") or ""
     scan_visibility = visibility(zone_name, public_zones)
     schedule = definition.get("schedule") or {}
-    hours = allowed_hours(name, durations, default_hours)
+    hours = memo.hours(name)
+    key = memo.key(schedule)
     base = {"name": name, "id": definition.get("id"), "zone": zone_name, "visibility": scan_visibility,
-            "schedule": describe(schedule), "allowed_hours": hours}
+            "schedule": memo.describe(schedule, key), "allowed_hours": hours}
     try:
         source = schedule
         parent_id = dependent_on(schedule)
@@ -212,24 +306,24 @@ def _rows_for(definition, by_id, results_by_scan, now, period_start, period_end,
             if parent is None:
                 raise ScheduleError("it runs after scan #%s, which is not among the checked definitions" % parent_id)
             source = parent.get("schedule") or {}
-            hours += allowed_hours(parent.get("name"), durations, default_hours)
+            key = None  # the parent's
+            hours += memo.hours(parent.get("name"))
             base["allowed_hours"] = hours
         # One pass over the schedule gives the runs due in the period and, after each, the next one.
-        upcoming = due_runs(source, period_start, period_end + hours * 3600)
+        upcoming = memo.due_runs(source, period_start, period_end + hours * 3600, key)
     except ScheduleError as exc:
         return [dict(base, due=None, due_local=None, deadline=None, verdict="unknown_schedule", failing=False,
                      reason="cannot read the schedule: %s" % exc, evidence=None, results_in_window=0,
                      runbook_step=runbook_step("unknown_schedule", scan_visibility))]
     rows = []
-    for index, due in enumerate(upcoming):
-        start = due.timestamp()
+    mine = results_by_scan.get(definition.get("id"), ())
+    for index, (due, start, due_local) in enumerate(upcoming):
         if start >= period_end:
             break
         deadline = start + hours * 3600
-        following = upcoming[index + 1].timestamp() if index + 1 < len(upcoming) else deadline
+        following = upcoming[index + 1][1] if index + 1 < len(upcoming) else deadline
         window_end = min(deadline, following)
-        candidates = [r for r in results_by_scan.get(definition.get("id"), ())
-                      if start - tolerance <= (r.get("createdTime") or 0) < window_end - tolerance]
+        candidates = [r for r in mine if start - tolerance <= (r.get("createdTime") or 0) < window_end - tolerance]
         verdict, result, reason = judge(candidates, deadline, now, stall_minutes)
         if verdict in FAILING:
             window = in_maintenance(maintenance, start, deadline, name, zone_name)
@@ -237,7 +331,7 @@ def _rows_for(definition, by_id, results_by_scan, now, period_start, period_end,
                 reason = "%s; during maintenance %s" % (reason, window.get("reason") or "")
                 verdict = "maintenance"
         rows.append(dict(
-            base, due=int(start), due_local=due.isoformat(), deadline=int(deadline), verdict=verdict,
+            base, due=int(start), due_local=due_local, deadline=int(deadline), verdict=verdict,
             failing=verdict in FAILING, reason=reason, results_in_window=len(candidates),
             evidence=evidence(result, due.tzinfo) if result else None,
             runbook_step=runbook_step(verdict, scan_visibility),
