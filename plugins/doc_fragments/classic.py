@@ -27,26 +27,15 @@ options:
       - If not set, the environment variable E(SL_ENDPOINT_URL) is used.
     type: str
     default: https://api.softlayer.com/rest/v3.1
-  ca_path:
-    description:
-      - PEM bundle of the certificate authorities to trust for O(endpoint_url).
-      - If not set, the environment variable E(SL_CA_PATH) is used, then the system trust store.
-    type: path
-  validate_certs:
-    description: Verify the TLS certificate of O(endpoint_url).
-    type: bool
-    default: true
   timeout:
-    description: Seconds to wait for each HTTP answer.
+    description:
+      - Seconds to wait for each HTTP answer (a whole account's machines can take the API a while).
+      - If not set, the environment variable E(SL_TIMEOUT) is used.
     type: float
     default: 60.0
-  retries:
-    description:
-      - How many times a read is retried on HTTP 429, 5xx or a connection error. Power commands are never retried.
-    type: int
-    default: 3
-requirements:
-  - requests
+notes:
+  - The transport options (conductors.nessus_compliance.http) fall back on the environment variables of prefix C(SL) -
+    O(ca_path) on E(SL_CA_PATH), O(validate_certs) on E(SL_VALIDATE_CERTS), O(timeout) on E(SL_TIMEOUT).
 """
 
     # How the modules name a machine (module_utils/classic.py MACHINE_ARGUMENT_SPEC).

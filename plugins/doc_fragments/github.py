@@ -27,27 +27,9 @@ options:
       - If not set, the environment variable E(GITHUB_REPOSITORY) is used.
     type: str
     required: true
-  ca_path:
-    description:
-      - PEM bundle of the certificate authorities to trust for O(api_url).
-      - If not set, the environment variable E(GITHUB_CA_PATH) is used, then the system trust store.
-    type: path
-  validate_certs:
-    description: Verify the TLS certificate of O(api_url).
-    type: bool
-    default: true
-  timeout:
-    description: Seconds to wait for each HTTP answer.
-    type: float
-    default: 30.0
-  retries:
-    description:
-      - How many times a read is retried on HTTP 429, 5xx or a connection error, with exponential
-        backoff and jitter. Creating an issue or a comment is never retried.
-    type: int
-    default: 3
-requirements:
-  - requests
+notes:
+  - The transport options (conductors.nessus_compliance.http) fall back on the environment variables of prefix C(GITHUB) -
+    O(ca_path) on E(GITHUB_CA_PATH), O(validate_certs) on E(GITHUB_VALIDATE_CERTS), O(timeout) on E(GITHUB_TIMEOUT).
 """
 
     ACTION_GROUP = r"""

@@ -31,25 +31,9 @@ options:
       - The user's password, when no API token is given; each POST then carries a CSRF crumb and its session cookie.
       - If not set, the environment variable E(JENKINS_PASSWORD) is used.
     type: str
-  ca_path:
-    description:
-      - PEM bundle of the certificate authorities to trust for O(url).
-      - If not set, the environment variable E(JENKINS_CA_PATH) is used, then the system trust store.
-    type: path
-  validate_certs:
-    description: Verify the TLS certificate of O(url).
-    type: bool
-    default: true
-  timeout:
-    description: Seconds to wait for each HTTP answer.
-    type: float
-    default: 30.0
-  retries:
-    description: How many times a read is retried on HTTP 429, 5xx or a connection error. A trigger is never retried.
-    type: int
-    default: 3
-requirements:
-  - requests
+notes:
+  - The transport options (conductors.nessus_compliance.http) fall back on the environment variables of prefix C(JENKINS) -
+    O(ca_path) on E(JENKINS_CA_PATH), O(validate_certs) on E(JENKINS_VALIDATE_CERTS), O(timeout) on E(JENKINS_TIMEOUT).
 """
 
     ACTION_GROUP = r"""

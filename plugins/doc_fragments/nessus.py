@@ -15,17 +15,6 @@ options:
       - If not set, the environment variable E(NESSUS_PORT) is used.
     type: int
     default: 8834
-  ca_path:
-    description:
-      - PEM bundle (or directory) of the certificate authorities that signed the scanners' Nessus certificates.
-      - If not set, the environment variable E(NESSUS_CA_PATH) is used, then the system trust store.
-    type: path
-  validate_certs:
-    description:
-      - Verify the TLS certificate of each scanner's Nessus. Prefer O(ca_path) to turning this off.
-      - If not set, the environment variable E(NESSUS_VALIDATE_CERTS) is used.
-    type: bool
-    default: true
   timeout:
     description:
       - Seconds to wait for each HTTP answer; a scanner that does not answer in time counts as down.
@@ -39,9 +28,9 @@ options:
         is never retried.
     type: int
     default: 1
-requirements:
-  - requests
 notes:
+  - The transport options (conductors.nessus_compliance.http) fall back on the environment variables of prefix C(NESSUS) -
+    O(ca_path) on E(NESSUS_CA_PATH), O(validate_certs) on E(NESSUS_VALIDATE_CERTS), O(timeout) on E(NESSUS_TIMEOUT).
   - C(GET /server/status) needs no credentials; none are sent.
   - The modules run where the task runs. Delegate them to the controller (C(delegate_to=localhost)) or run them
     in a play on C(localhost).

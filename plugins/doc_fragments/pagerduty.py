@@ -31,27 +31,9 @@ options:
       - A REST API token (read access is enough), to read incidents.
       - If not set, the environment variable E(PAGERDUTY_API_TOKEN) is used.
     type: str
-  ca_path:
-    description:
-      - PEM bundle of the certificate authorities to trust for both URLs.
-      - If not set, the environment variable E(PAGERDUTY_CA_PATH) is used, then the system trust store.
-    type: path
-  validate_certs:
-    description: Verify the TLS certificates.
-    type: bool
-    default: true
-  timeout:
-    description: Seconds to wait for each HTTP answer.
-    type: float
-    default: 30.0
-  retries:
-    description:
-      - How many times a read, or an event with a C(dedup_key) (which PagerDuty de-duplicates), is retried
-        on HTTP 429, 5xx or a connection error, with exponential backoff and jitter.
-    type: int
-    default: 3
-requirements:
-  - requests
+notes:
+  - The transport options (conductors.nessus_compliance.http) fall back on the environment variables of prefix C(PAGERDUTY) -
+    O(ca_path) on E(PAGERDUTY_CA_PATH), O(validate_certs) on E(PAGERDUTY_VALIDATE_CERTS), O(timeout) on E(PAGERDUTY_TIMEOUT).
 """
 
     ACTION_GROUP = r"""

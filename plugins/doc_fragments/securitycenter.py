@@ -44,32 +44,9 @@ options:
     type: str
     default: auto
     choices: [auto, api_key, session]
-  ca_path:
-    description:
-      - PEM bundle of the certificate authorities to trust for the Security Center endpoint.
-      - If not set, the environment variable E(TSC_CA_PATH) is used, then the system trust store.
-    type: path
-  validate_certs:
-    description:
-      - Verify the TLS certificate of Security Center. Prefer O(ca_path) to turning this off.
-      - If not set, the environment variable E(TSC_VALIDATE_CERTS) is used.
-    type: bool
-    default: true
-  timeout:
-    description:
-      - Seconds to wait for each HTTP answer.
-      - If not set, the environment variable E(TSC_TIMEOUT) is used.
-    type: float
-    default: 30.0
-  retries:
-    description:
-      - How many times a safe (read) request is retried on HTTP 429, 5xx or a connection error,
-        with exponential backoff and jitter. Requests that change something are never retried.
-    type: int
-    default: 3
-requirements:
-  - requests
 notes:
+  - The transport options (conductors.nessus_compliance.http) fall back on the environment variables of prefix C(TSC) -
+    O(ca_path) on E(TSC_CA_PATH), O(validate_certs) on E(TSC_VALIDATE_CERTS), O(timeout) on E(TSC_TIMEOUT).
   - The modules run where the task runs. Delegate them to the controller (C(delegate_to=localhost)) or
     run them in a play on C(localhost).
   - Use C(module_defaults) with the group C(group/conductors.nessus_compliance.securitycenter) to set

@@ -27,27 +27,9 @@ options:
       - If not set, the environment variable E(SN_PASSWORD) is used.
     type: str
     required: true
-  ca_path:
-    description:
-      - PEM bundle of the certificate authorities to trust for O(host).
-      - If not set, the environment variable E(SN_CA_PATH) is used, then the system trust store.
-    type: path
-  validate_certs:
-    description: Verify the TLS certificate of O(host).
-    type: bool
-    default: true
-  timeout:
-    description: Seconds to wait for each HTTP answer.
-    type: float
-    default: 30.0
-  retries:
-    description:
-      - How many times a read is retried on HTTP 429, 5xx or a connection error (exponential backoff with
-        jitter), and how many times a create refused with 429 is tried again after looking the record up.
-    type: int
-    default: 3
-requirements:
-  - requests
+notes:
+  - The transport options (conductors.nessus_compliance.http) fall back on the environment variables of prefix C(SN) -
+    O(ca_path) on E(SN_CA_PATH), O(validate_certs) on E(SN_VALIDATE_CERTS), O(timeout) on E(SN_TIMEOUT).
 """
 
     ACTION_GROUP = r"""

@@ -17,7 +17,7 @@ import time
 from ansible.module_utils.basic import env_fallback
 
 from .polling import poll_until
-from .transport import ApiClient, ApiError, HttpClient, NotFoundError, decode_json
+from .transport import ApiClient, ApiError, HttpClient, NotFoundError, decode_json, http_argument_spec
 
 SYSTEM = "IBM Cloud classic"
 SERVICES = {"guest": "SoftLayer_Virtual_Guest", "hardware": "SoftLayer_Hardware_Server"}
@@ -42,10 +42,7 @@ CLASSIC_ARGUMENT_SPEC = dict(
     api_key=dict(type="str", required=True, no_log=True, fallback=(env_fallback, ["SL_API_KEY"])),
     endpoint_url=dict(type="str", default="https://api.softlayer.com/rest/v3.1",
                       fallback=(env_fallback, ["SL_ENDPOINT_URL"])),
-    ca_path=dict(type="path", fallback=(env_fallback, ["SL_CA_PATH"])),
-    validate_certs=dict(type="bool", default=True),
-    timeout=dict(type="float", default=60.0),
-    retries=dict(type="int", default=3),
+    **http_argument_spec("SL", timeout=60.0),
 )
 
 # How the modules name a machine: host name and domain (the scan-zone table's classic_hostname and domain).
@@ -72,6 +69,7 @@ def spacing_refusal(kind, exc):
 class ClassicClient(ApiClient):
     MODULE_PARAMS = ("username", "api_key", "endpoint_url", "ca_path", "validate_certs", "timeout", "retries")
     SYSTEM = SYSTEM
+    ARGUMENT_SPEC = CLASSIC_ARGUMENT_SPEC
     AUTH_HINT = "check SL_USERNAME/SL_API_KEY"
     ERROR_MESSAGES = {**ApiClient.ERROR_MESSAGES, ApiError: "refused"}
 

@@ -25,7 +25,7 @@ from email.utils import parsedate_to_datetime
 
 from ansible.module_utils.basic import env_fallback
 
-from .transport import ApiClient, ApiError, HttpClient, TransportError, decode_json
+from .transport import ApiClient, ApiError, HttpClient, TransportError, decode_json, http_argument_spec
 
 SYSTEM = "GitHub"
 # 429 is GitHub's rate limit: the client reads its headers (the transport would wait blindly, or for hours)
@@ -36,16 +36,21 @@ GITHUB_ARGUMENT_SPEC = dict(
     api_url=dict(type="str", default="https://api.github.com", fallback=(env_fallback, ["GITHUB_API_URL"])),
     token=dict(type="str", required=True, no_log=True, fallback=(env_fallback, ["GITHUB_TOKEN"])),
     repository=dict(type="str", required=True, fallback=(env_fallback, ["GITHUB_REPOSITORY"])),
-    ca_path=dict(type="path", fallback=(env_fallback, ["GITHUB_CA_PATH"])),
-    validate_certs=dict(type="bool", default=True),
-    timeout=dict(type="float", default=30.0),
-    retries=dict(type="int", default=3),
+    **http_argument_spec("GITHUB"),
 )
 
 
 class GitHubClient(ApiClient):
     MODULE_PARAMS = ("api_url", "token", "repository", "ca_path", "validate_certs", "timeout", "retries")
     SYSTEM = SYSTEM
+    ARGUMENT_SPEC = GITHUB_ARGUMENT_SPEC
+
+    @classmethod
+    def invalid_settings(cls, params):
+        repository = params.get("repository")
+        if repository and not re.match(r"^[\w.-]+/[\w.-]+$", repository):
+            return ["%s: repository (GITHUB_REPOSITORY) must be owner/name, got %r" % (SYSTEM, repository)]
+        return []
 
     def __init__(self, api_url, token, repository, ca_path=None, validate_certs=True, timeout=30.0, retries=3,
                  backoff=0.5):

@@ -20,7 +20,7 @@ from urllib.parse import quote, urlsplit
 from ansible.module_utils.basic import env_fallback
 
 from .polling import poll_until
-from .transport import ApiClient, ApiError, HttpClient, NotFoundError, decode_json, html_title
+from .transport import ApiClient, ApiError, HttpClient, NotFoundError, decode_json, html_title, http_argument_spec
 
 SYSTEM = "Jenkins"
 
@@ -29,10 +29,7 @@ JENKINS_ARGUMENT_SPEC = dict(
     user=dict(type="str", required=True, fallback=(env_fallback, ["JENKINS_USER"])),
     token=dict(type="str", no_log=True, fallback=(env_fallback, ["JENKINS_TOKEN"])),
     password=dict(type="str", no_log=True, fallback=(env_fallback, ["JENKINS_PASSWORD"])),
-    ca_path=dict(type="path", fallback=(env_fallback, ["JENKINS_CA_PATH"])),
-    validate_certs=dict(type="bool", default=True),
-    timeout=dict(type="float", default=30.0),
-    retries=dict(type="int", default=3),
+    **http_argument_spec("JENKINS"),
 )
 
 
@@ -47,7 +44,15 @@ def job_path(job):
 class JenkinsClient(ApiClient):
     MODULE_PARAMS = ("url", "user", "token", "password", "ca_path", "validate_certs", "timeout", "retries")
     SYSTEM = SYSTEM
+    ARGUMENT_SPEC = JENKINS_ARGUMENT_SPEC
     AUTH_HINT = "check JENKINS_USER and JENKINS_TOKEN"
+
+    @classmethod
+    def missing_settings(cls, params):
+        missing = super().missing_settings(params)
+        if not (params.get("token") or params.get("password")):
+            missing.append("token (JENKINS_TOKEN) or password (JENKINS_PASSWORD)")
+        return missing
 
     def __init__(self, url, user, token=None, password=None, ca_path=None, validate_certs=True, timeout=30.0, retries=3,
                  backoff=0.5):

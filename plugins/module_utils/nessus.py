@@ -28,6 +28,7 @@ except ImportError:  # pragma: no cover - run_client reports the missing library
 from .polling import poll_until
 from .sc_types import to_int
 from .transport import (
+    http_argument_spec,
     RETRY_STATUSES,
     ApiClient,
     HttpClient,
@@ -52,10 +53,7 @@ UNTIL = {
 
 NESSUS_ARGUMENT_SPEC = dict(
     port=dict(type="int", default=8834, fallback=(env_fallback, ["NESSUS_PORT"])),
-    ca_path=dict(type="path", fallback=(env_fallback, ["NESSUS_CA_PATH"])),
-    validate_certs=dict(type="bool", default=True, fallback=(env_fallback, ["NESSUS_VALIDATE_CERTS"])),
-    timeout=dict(type="float", default=10.0, fallback=(env_fallback, ["NESSUS_TIMEOUT"])),
-    retries=dict(type="int", default=1),
+    **http_argument_spec("NESSUS", timeout=10.0, retries=1),
 )
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ansible.module_utils.basic import env_fallback
 
-from .transport import ApiClient, AuthError, HttpClient, decode_json
+from .transport import ApiClient, AuthError, HttpClient, decode_json, http_argument_spec
 
 SYSTEM = "PagerDuty"
 
@@ -24,10 +24,7 @@ PAGERDUTY_ARGUMENT_SPEC = dict(
     routing_key=dict(type="str", no_log=True, fallback=(env_fallback, ["PAGERDUTY_ROUTING_KEY"])),
     api_url=dict(type="str", default="https://api.pagerduty.com", fallback=(env_fallback, ["PAGERDUTY_API_URL"])),
     api_token=dict(type="str", no_log=True, fallback=(env_fallback, ["PAGERDUTY_API_TOKEN"])),
-    ca_path=dict(type="path", fallback=(env_fallback, ["PAGERDUTY_CA_PATH"])),
-    validate_certs=dict(type="bool", default=True),
-    timeout=dict(type="float", default=30.0),
-    retries=dict(type="int", default=3),
+    **http_argument_spec("PAGERDUTY"),
 )
 
 
@@ -35,8 +32,17 @@ class PagerDutyClient(ApiClient):
     MODULE_PARAMS = ("events_url", "routing_key", "api_url", "api_token", "ca_path", "validate_certs", "timeout",
                      "retries")
     SYSTEM = SYSTEM
+    ARGUMENT_SPEC = PAGERDUTY_ARGUMENT_SPEC
     AUTH_HINT = "check PAGERDUTY_API_TOKEN"
     ERROR_MESSAGES = {**ApiClient.ERROR_MESSAGES, AuthError: "token refused"}
+
+    @classmethod
+    def missing_settings(cls, params):
+        """The routing key too: every run that may page needs it (reading incidents alone does not)."""
+        missing = super().missing_settings(params)
+        if not params.get("routing_key"):
+            missing.append("routing_key (PAGERDUTY_ROUTING_KEY)")
+        return missing
 
     def __init__(self, events_url, routing_key=None, api_url=None, api_token=None, ca_path=None, validate_certs=True,
                  timeout=30.0, retries=3, backoff=0.5):

@@ -15,6 +15,7 @@ from __future__ import annotations
 from ansible.module_utils.basic import env_fallback
 
 from .transport import (
+    http_argument_spec,
     AccountLockedError,
     ApiClient,
     ApiError,
@@ -43,10 +44,7 @@ SC_ARGUMENT_SPEC = dict(
     username=dict(type="str", fallback=(env_fallback, ["TSC_USERNAME"])),
     password=dict(type="str", no_log=True, fallback=(env_fallback, ["TSC_PASSWORD"])),
     auth=dict(type="str", default="auto", choices=["auto", "api_key", "session"]),
-    ca_path=dict(type="path", fallback=(env_fallback, ["TSC_CA_PATH"])),
-    validate_certs=dict(type="bool", default=True, fallback=(env_fallback, ["TSC_VALIDATE_CERTS"])),
-    timeout=dict(type="float", default=30.0, fallback=(env_fallback, ["TSC_TIMEOUT"])),
-    retries=dict(type="int", default=3),
+    **http_argument_spec("TSC"),
 )
 
 # What one list request asks for, so that a single GET serves a whole report (no request per item).
@@ -108,6 +106,7 @@ class SecurityCenterClient(ApiClient):
     MODULE_PARAMS = ("url", "access_key", "secret_key", "username", "password", "auth", "ca_path", "validate_certs",
                      "timeout", "retries")
     SYSTEM = SYSTEM
+    ARGUMENT_SPEC = SC_ARGUMENT_SPEC
 
     def __init__(self, url, access_key=None, secret_key=None, username=None, password=None, auth="auto",
                  ca_path=None, validate_certs=True, timeout=30.0, retries=3, backoff=0.5):

@@ -23,7 +23,7 @@ import time
 
 from ansible.module_utils.basic import env_fallback
 
-from .transport import ApiClient, ApiError, HttpClient, decode_json
+from .transport import ApiClient, ApiError, HttpClient, decode_json, http_argument_spec
 
 SYSTEM = "ServiceNow"
 
@@ -31,16 +31,14 @@ SERVICENOW_ARGUMENT_SPEC = dict(
     host=dict(type="str", required=True, fallback=(env_fallback, ["SN_HOST"])),
     username=dict(type="str", required=True, fallback=(env_fallback, ["SN_USERNAME"])),
     password=dict(type="str", required=True, no_log=True, fallback=(env_fallback, ["SN_PASSWORD"])),
-    ca_path=dict(type="path", fallback=(env_fallback, ["SN_CA_PATH"])),
-    validate_certs=dict(type="bool", default=True),
-    timeout=dict(type="float", default=30.0),
-    retries=dict(type="int", default=3),
+    **http_argument_spec("SN"),
 )
 
 
 class ServiceNowClient(ApiClient):
     MODULE_PARAMS = ("host", "username", "password", "ca_path", "validate_certs", "timeout", "retries")
     SYSTEM = SYSTEM
+    ARGUMENT_SPEC = SERVICENOW_ARGUMENT_SPEC
     AUTH_HINT = "check SN_USERNAME/SN_PASSWORD"
 
     def __init__(self, host, username, password, ca_path=None, validate_certs=True, timeout=30.0, retries=3,

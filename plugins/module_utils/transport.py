@@ -17,6 +17,8 @@ import os
 import re
 from urllib.parse import urlsplit
 
+from ansible.module_utils.basic import env_fallback
+
 try:
     import requests
     from requests.adapters import HTTPAdapter
@@ -31,6 +33,18 @@ except ImportError as exc:  # pragma: no cover - exercised by ansible-test's imp
 
 SAFE_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+
+
+def http_argument_spec(env_prefix, timeout=30.0, retries=3):
+    """The transport's options, as every module of a system takes them (doc fragment ``http``): ``ca_path``,
+    ``validate_certs`` and ``timeout`` fall back on the system's ``<env_prefix>_CA_PATH``, ``_VALIDATE_CERTS`` and
+    ``_TIMEOUT`` environment variables."""
+    return dict(
+        ca_path=dict(type="path", fallback=(env_fallback, ["%s_CA_PATH" % env_prefix])),
+        validate_certs=dict(type="bool", default=True, fallback=(env_fallback, ["%s_VALIDATE_CERTS" % env_prefix])),
+        timeout=dict(type="float", default=timeout, fallback=(env_fallback, ["%s_TIMEOUT" % env_prefix])),
+        retries=dict(type="int", default=retries),
+    )
 
 
 class ApiError(Exception):
@@ -316,6 +330,7 @@ class ApiClient:
     """
 
     MODULE_PARAMS = ()
+    ARGUMENT_SPEC = {}
     SYSTEM = None
     AUTH_HINT = None
     ERROR_MESSAGES = {AuthError: "credentials refused", NotFoundError: "object not found", ApiError: "request failed"}
@@ -332,6 +347,40 @@ class ApiClient:
 
     def auth_hint(self):
         return self.AUTH_HINT
+
+    # -- the settings, checked without calling the system (settings_check) ------------------------------------
+
+    @classmethod
+    def missing_settings(cls, params):
+        """What every module of the system needs and ``params`` lacks, each as ``name (ENV_VAR)``."""
+        return [setting_name(cls.ARGUMENT_SPEC, name) for name, option in cls.ARGUMENT_SPEC.items()
+                if option.get("required") and not params.get(name)]
+
+    @classmethod
+    def invalid_settings(cls, params):
+        """What the system's own rules refuse in ``params`` (beyond the checks the constructor makes), as sentences."""
+        return []
+
+    @classmethod
+    def settings_problems(cls, params):
+        """What is wrong with ``params`` (the system's connection options, fallbacks applied), as sentences: the
+        missing settings, the system's own rules, a CA bundle that is no file, and what the constructor refuses (URLs,
+        the timeout, the retries, credential pairs)."""
+        found = []
+        missing = cls.missing_settings(params)
+        if missing:
+            found.append("%s: not set: %s" % (cls.SYSTEM, ", ".join(missing)))
+        found += cls.invalid_settings(params)
+        ca_path = params.get("ca_path")
+        if ca_path and not os.path.isfile(ca_path):
+            name = setting_name(cls.ARGUMENT_SPEC, "ca_path")
+            found.append("%s: %s is not a readable file: %s" % (cls.SYSTEM, name, ca_path))
+        if not missing:
+            try:
+                cls(*[params.get(name) for name in cls.MODULE_PARAMS]).close()
+            except ValueError as exc:
+                found.append(str(exc))
+        return found
 
     @classmethod
     def from_module(cls, module):
@@ -362,6 +411,12 @@ def decode_json(response, system, method, path):
             "answered with a non-JSON body (%s)%s" % (kind, ": " + html_title(text) if text.strip() else ", empty"),
             system, method, path, status=response.status_code,
         )
+
+
+def setting_name(spec, name):
+    """``name (ENV_VAR)`` for a message: the option and the environment variable it falls back on."""
+    fallback = spec[name].get("fallback")
+    return "%s (%s)" % (name, fallback[1][0]) if fallback else name
 
 
 def next_link(header):

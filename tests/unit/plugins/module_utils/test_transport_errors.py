@@ -30,7 +30,7 @@ class Client(ApiClient):
 ])
 def test_default_mapping(status, kind, message, hint):
     err = Client().error(status, "GET", "/x")
-    assert type(err) is kind and (err.message, err.hint, err.status, err.system) == (message, hint, status, "Test")
+    assert err.__class__ is kind and (err.message, err.hint, err.status, err.system) == (message, hint, status, "Test")
     assert err.to_dict()["kind"] == kind.__name__
 
 
