@@ -165,10 +165,11 @@ def observe(state, step, nessus_state=None, sc_scanner=None, check_mode=False):
                      text="%s works again after the %s" % (state["scanner"], STEP_WORDS[step]))
         return state
     if situation == "reenable":
-        state.update(outcome=REENABLE, next=None, sc_status=summary,
-                     why="had a %s and its Nessus answers ready" % STEP_WORDS[step], text=(
-            "after the %s, %s answers (Nessus ready) but Security Center reports %s: not rebooting it again, SOS must "
-            "re-enable it as a scanner of the zone (runbook situation 3)" % (STEP_WORDS[step], state["scanner"], summary)))
+        text = ("after the %s, %s answers (Nessus ready) but Security Center reports %s: not rebooting it again, SOS "
+                "must re-enable it as a scanner of the zone (runbook situation 3)" % (STEP_WORDS[step], state["scanner"],
+                                                                                      summary))
+        state.update(outcome=REENABLE, next=None, sc_status=summary, text=text,
+                     why="had a %s and its Nessus answers ready" % STEP_WORDS[step])
         return state
     return _advance(state, current["index"] + 1)
 

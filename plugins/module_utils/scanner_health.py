@@ -49,7 +49,6 @@ def classify(sc_healthy, sc_summary, nessus, power=None, nessusd_service=None, t
     return "unknown", "no situation of the runbook fits (Security Center: %s, Nessus %s, power %s)" % (sc_summary, nessus, power)
 
 
-
 def _truncate(text, length=160, end="...", leeway=5):
     """Jinja's truncate: whole words, within a small leeway."""
     if len(text) <= length + leeway:

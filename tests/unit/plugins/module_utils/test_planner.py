@@ -98,8 +98,8 @@ def test_reenable_says_why_for_the_sos_request():
 
 def test_failed_names_every_step():
     state = planner.start("s1", STEPS, [], "down")
-    for _ in STEPS:
-        state = planner.observe(state, state["next"]["step"], "down")
+    for step in STEPS:
+        state = planner.observe(state, step, "down")
     assert state["text"] == ("s1 still does not work after the soft reboot, hard reboot, power cycle: an OS reload "
                              "(last resort) or IaaS support is needed")
 
