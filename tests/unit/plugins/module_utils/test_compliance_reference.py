@@ -89,7 +89,7 @@ def generated(seed, count):
     """Definitions and results as Security Center gives them (normalized), many schedules shared, some unreadable."""
     pick = random.Random(seed)
     shared = []
-    for _ in range(6):
+    for _shared in range(6):
         parts = (pick.choice(TZS[:5]), pick.randint(1, 11), pick.randint(1, 28), pick.randint(0, 23), pick.choice((0, 30)))
         start = "TZID=%s:2026%02d%02dT%02d%02d00" % parts
         shared.append({"type": "ical", "start": start, "repeatRule": pick.choice(RULES[:5]), "enabled": True})
