@@ -14,17 +14,6 @@ from ansible_collections.conductors.nessus_compliance.plugins.module_utils.trans
 SPACING = "Cannot issue a remote management command: the last one was less than 20 minutes ago."
 
 
-class FakeTime:
-    def __init__(self):
-        self.sleeps = []
-
-    def clock(self):
-        return float(sum(self.sleeps))
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-
-
 def client_answering(answers):
     """A ClassicClient whose API calls answer ``answers`` in order (an exception is raised)."""
     client = ClassicClient.__new__(ClassicClient)
@@ -61,15 +50,13 @@ def test_only_bare_metal_s_spacing_refusal_is_typed(kind, error, typed):
     assert str(err.value) == str(error)  # the message the module fails with is the same
 
 
-def test_power_spaced_tries_again_until_accepted():
-    fake = FakeTime()
+def test_power_spaced_tries_again_until_accepted(fake):
     client = client_answering([refusal(), refusal(), True])
     client.power_spaced("hardware", 1, "rebootSoft", 1500, 30, clock=fake.clock, sleep=fake.sleep)
     assert client.sent == ["rebootSoft"] * 3 and fake.sleeps == [30, 30]
 
 
-def test_power_spaced_gives_up_past_its_timeout_with_the_refusal():
-    fake = FakeTime()
+def test_power_spaced_gives_up_past_its_timeout_with_the_refusal(fake):
     client = client_answering([refusal()] * 5)
     with pytest.raises(SpacingRefusedError):
         client.power_spaced("hardware", 1, "rebootSoft", 60, 30, clock=fake.clock, sleep=fake.sleep)
@@ -83,8 +70,7 @@ def test_power_spaced_does_not_wait_out_another_error():
     assert not isinstance(err.value, SpacingRefusedError)
 
 
-def test_wait_running_until_on_without_a_transaction():
-    fake = FakeTime()
+def test_wait_running_until_on_without_a_transaction(fake):
     client = ClassicClient.__new__(ClassicClient)
     states = iter([("off", {"id": 1}), ("on", {"id": 1}), ("on", None)])
 
@@ -97,8 +83,7 @@ def test_wait_running_until_on_without_a_transaction():
     assert waited.done and waited.polls == 3 and waited.value["power_state"] == "on" and fake.sleeps == [2, 2]
 
 
-def test_follow_reload_needs_the_new_reload_then_settled_polls():
-    fake = FakeTime()
+def test_follow_reload_needs_the_new_reload_then_settled_polls(fake):
     client = ClassicClient.__new__(ClassicClient)
     reloading = {"provisionDate": None, "activeTransaction": {"id": 9, "transactionStatus": {"name": "RELOAD_STEP"}},
                  "lastOperatingSystemReload": {"id": 9}}

@@ -7,42 +7,26 @@ import pytest
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.polling import poll_until
 
 
-class FakeTime:
-    """A clock that moves only when the waiter sleeps, and the sleeps it was asked for."""
-
-    def __init__(self):
-        self.sleeps = []
-
-    def clock(self):
-        return float(sum(self.sleeps))
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-
-
 def answers(*values):
     """A probe answering ``values`` in order (each is (done, value))."""
     it = iter(values)
     return lambda since: next(it)
 
 
-def test_done_at_the_first_answer_sleeps_not():
-    fake = FakeTime()
+def test_done_at_the_first_answer_sleeps_not(fake):
     waited = poll_until(answers((True, "x")), 10, 2, clock=fake.clock, sleep=fake.sleep)
     assert (waited.value, waited.done, waited.timed_out, waited.polls, waited.seconds) == ("x", True, False, 1, 0)
     assert fake.sleeps == []
 
 
-def test_the_interval_grows_by_half_up_to_its_ceiling():
-    fake = FakeTime()
+def test_the_interval_grows_by_half_up_to_its_ceiling(fake):
     waited = poll_until(answers(*[(False, i) for i in range(6)] + [(True, 6)]), 600, 2, max_interval=5,
                         clock=fake.clock, sleep=fake.sleep)
     assert waited.done and waited.value == 6 and waited.polls == 7
     assert fake.sleeps == [2, 3.0, 4.5, 5, 5, 5]
 
 
-def test_a_fixed_interval_without_a_ceiling():
-    fake = FakeTime()
+def test_a_fixed_interval_without_a_ceiling(fake):
     poll_until(answers(*[(False, None)] * 3 + [(True, None)]), 600, 3, clock=fake.clock, sleep=fake.sleep)
     assert fake.sleeps == [3, 3, 3]
 
@@ -52,23 +36,20 @@ def test_a_fixed_interval_without_a_ceiling():
     (False, True, [4, 4, 4], 4),     # not cut: 12 s >= 10 s
     (False, False, [4, 4, 4], 4),    # strictly past: 12 s > 10 s
 ])
-def test_timeout_returns_the_last_answer(cut, inclusive, sleeps, polls):
-    fake = FakeTime()
+def test_timeout_returns_the_last_answer(cut, inclusive, sleeps, polls, fake):
     waited = poll_until(lambda since: (False, since()), 10, 4, clock=fake.clock, sleep=fake.sleep,
                         cut_to_timeout=cut, timeout_inclusive=inclusive)
     assert waited.timed_out and not waited.done and waited.polls == polls
     assert fake.sleeps == sleeps and waited.value == sum(sleeps)
 
 
-def test_exclusive_timeout_asks_once_more_at_the_limit():
-    fake = FakeTime()
+def test_exclusive_timeout_asks_once_more_at_the_limit(fake):
     waited = poll_until(lambda since: (False, since()), 8, 4, clock=fake.clock, sleep=fake.sleep,
                         timeout_inclusive=False)
     assert fake.sleeps == [4, 4, 4] and waited.polls == 4  # at 8 s it is not past 8 s yet
 
 
-def test_on_wait_is_told_before_each_sleep_and_the_probe_sees_the_time():
-    fake = FakeTime()
+def test_on_wait_is_told_before_each_sleep_and_the_probe_sees_the_time(fake):
     seen, told = [], []
 
     def probe(since):
