@@ -21,6 +21,8 @@ answers HTTP 403, error_code 161 and a message that says the account is locked (
 
 from __future__ import annotations
 
+import bisect
+import gc
 import secrets
 import threading
 from datetime import datetime, timedelta
@@ -224,10 +226,12 @@ def occurrences(schedule, start_epoch, end_epoch):
     days = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
     byday = [days[d] for d in rule.get("BYDAY", "").split(",") if d in days]
     out = []
-    day = first.date()
+    # Days before the one preceding start_epoch's local day cannot give a due time in [start, end): the walk starts
+    # there, not at the schedule's first day, so that its cost is the period's days, not the schedule's age.
+    day = max(first.date(), datetime.fromtimestamp(start_epoch, zone).date() - timedelta(days=1))
     end_day = datetime.fromtimestamp(end_epoch, zone).date() + timedelta(days=1)
+    at = first.timetz().replace(tzinfo=None)
     while day <= end_day:
-        local = datetime.combine(day, first.timetz().replace(tzinfo=None)).replace(tzinfo=zone)
         delta = (day - first.date()).days
         due = False
         if rule.get("FREQ") == "DAILY":
@@ -235,9 +239,10 @@ def occurrences(schedule, start_epoch, end_epoch):
         elif rule.get("FREQ") == "WEEKLY":
             weeks = delta // 7
             due = weeks % interval == 0 and (day.weekday() in byday if byday else day.weekday() == first.weekday())
-        epoch = local.timestamp()
-        if due and start_epoch <= epoch < end_epoch:
-            out.append(epoch)
+        if due:
+            epoch = datetime.combine(day, at).replace(tzinfo=zone).timestamp()
+            if start_epoch <= epoch < end_epoch:
+                out.append(epoch)
         day += timedelta(days=1)
     return out
 
@@ -270,8 +275,19 @@ class SecurityCenter:
             self.api_keys[access.lower()] = (secret, key.get("username", primary))
         self.sessions = {}  # token -> {user, cookie, seen}
         self.zones, self.scanners, self.scans, self.runs = {}, {}, {}, {}
+        self._by_created = []  # (created, id) of every run, in order: a time window is a slice, not a walk of all runs
+        self._next_runs = {}  # a schedule's reading for nextRun, shared by the scans that have the same schedule
         self._next_run_id = int(spec.get("first_result_id", 1000))
-        self._load(spec, scanner_address)
+        collecting = gc.isenabled()
+        gc.disable()  # hundreds of thousands of long-lived runs: no cyclic collection while they are created
+        self._seeding = True
+        try:
+            self._load(spec, scanner_address)
+        finally:
+            self._seeding = False
+            self._by_created.sort()
+            if collecting:
+                gc.enable()
         self.url_map = Map([
             Rule("/rest/system", endpoint="system", methods=["GET"]),
             Rule("/rest/status", endpoint="status", methods=["GET"]),
@@ -359,8 +375,13 @@ class SecurityCenter:
             if launched and zone_scanners:
                 def ready(now, scanners=tuple(zone_scanners)):
                     return all(self.status_of(x) & 1 and not self.status_of(x) & SCANNER_ERROR_BITS for x in scanners)
-            self.runs[rid] = ScanRun(rid, scan, created, plan, zone_scanners or [], ready)
-            return self.runs[rid]
+            run = self.runs[rid] = ScanRun(rid, scan, created, plan, zone_scanners or [], ready)
+            entry = (run.created, rid)
+            if self._seeding or not self._by_created or entry > self._by_created[-1]:
+                self._by_created.append(entry)  # seeding (sorted once at its end), or a run launched now
+            else:
+                bisect.insort(self._by_created, entry)
+            return run
 
     # -- envelope ---------------------------------------------------------------------------------
 
@@ -516,10 +537,28 @@ class SecurityCenter:
 
     def next_run(self, scan):
         now = self.clock.now()
+        schedule = scan["schedule"]
         try:
-            due = occurrences(scan["schedule"], now, now + 15 * 86400)
+            key = tuple(sorted((k, type(v).__name__, v) for k, v in schedule.items()
+                               if k in ("type", "enabled", "start", "repeatRule")))
+            hash(key)
+        except TypeError:
+            key = None
+        known = self._next_runs.get(key) if key is not None else None
+        if known is not None:
+            since, due = known
+            # the due times read at `since` for [since, since + 15 days) hold the first one at or after now, if any
+            # falls before since + 15 days; a later one needs a new reading
+            if since <= now:
+                index = bisect.bisect_left(due, now)
+                if index < len(due):
+                    return int(due[index])
+        try:
+            due = occurrences(schedule, now, now + 15 * 86400)
         except (ValueError, KeyError):
             return 0
+        if key is not None:
+            self._next_runs[key] = (now, due)
         return int(due[0]) if due else 0
 
     def ep_scans(self, request, user):
@@ -578,7 +617,12 @@ class SecurityCenter:
                                      "scanResult (id).\n"), "scanResult list with fields=progress")
         items = []
         with self.lock:
-            runs = list(self.runs.values())
+            if compare == "finishTime":  # finished in the window: created at any time before
+                runs = list(self.runs.values())
+            else:  # created in [start, end] and not after now: a slice of the runs in creation order
+                low = bisect.bisect_left(self._by_created, (start, float("-inf")))
+                high = bisect.bisect_right(self._by_created, (min(end, now), float("inf")))
+                runs = [self.runs[rid] for _created, rid in self._by_created[low:high]]
         for run in runs:
             if run.created > now or (compare != "finishTime" and not start <= run.created <= end):
                 continue
