@@ -141,3 +141,18 @@ def test_reboot_then_not_reenabled_asks_sos_not_the_next_reboot(lab_factory, tmp
     assert events.index("ladder_reenable") < events.index("reenable_requested") < events.index("reenabled")
     assert "ladder_failed" not in events and "ladder_healed" not in events
     assert rec["outcome"].startswith("Scanning: ALC_Prod_WDC06_private_import")
+
+
+def test_a_stalled_run_is_failing_not_nothing_to_do(lab_factory, tmp_path):
+    """The zone's run has been Running for hours with no IP scanned: the branch reads it as failing (stalled), follows
+    it instead of launching a second run, finds the scanners healthy and escalates with the evidence."""
+    lab = lab_factory("private_stalled", speed=SPEED)
+    proc = run(lab, tmp_path)
+    assert proc.returncode == 2, proc.stdout[-3000:]
+    assert changes(lab, "securitycenter") == [] and power(lab) == []  # no second run, no reboot of healthy scanners
+    rec = record(tmp_path)
+    found = next(e["text"] for e in rec["entries"] if e["step"] == "Review the scan(s) in Security Center")
+    assert found.startswith("failing in ALC_Prod_WDC06_SZ: ALC_Prod_WDC06_private_import - ") and "no IP" in found
+    assert rec["outcome"].startswith("Still not scanning, escalated to SOS: ALC_Prod_WDC06_private_import.")
+    (ticket,) = lab.world.servicenow.records("sc_request")
+    assert "ALC_Prod_WDC06_private_import" in ticket["description"]
