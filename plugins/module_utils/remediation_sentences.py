@@ -47,8 +47,8 @@ def zone_triage(check_rows, zone, given=(), continued=()):
         found = "scans given: " + _join(given)
     else:
         now = ["%s - %s" % (r["name"], r.get("reason")) for r in rows if r.get("failing")]
-        found = "failing in %s: %s" % (zone, "; ".join(now) if now else
-                                        ("none by the check" if taken_over else "nothing is failing"))
+        seen = "; ".join(now) if now else ("none by the check" if taken_over else "nothing is failing")
+        found = "failing in %s: %s" % (zone, seen)
     if taken_over:
         found += "; resubmitted by the unfinished run, still to follow: " + _join(taken_over)
     return {"failing": failing, "zone_failing": zone_failing, "taken_over": taken_over, "elsewhere": elsewhere,
@@ -184,6 +184,11 @@ def stopped_escalation(scans, zones=None, zone="", task="?", msg=""):
              "error_details": details} for name in scans or ()]
 
 
+def _placed_sentence(p):
+    disagreement = ("; " + p["disagreement"]) if p.get("disagreement") else ""
+    return "%s runs in %s (%s)%s" % (p["scan"], p.get("zone"), p.get("visibility"), disagreement)
+
+
 def alert_plan(definitions, placements):
     """Where each scan of an alert goes.
 
@@ -198,9 +203,7 @@ def alert_plan(definitions, placements):
             "private": private,
             "zone_of": {p["scan"]: p.get("zone") for p in placed},
             "systems": ["securitycenter"] + (["classic"] if private else []),
-            "records": ["%s runs in %s (%s)%s" % (p["scan"], p.get("zone"), p.get("visibility"),
-                                                 ("; " + p["disagreement"]) if p.get("disagreement") else "")
-                        for p in placed]}
+            "records": [_placed_sentence(p) for p in placed]}
 
 
 def zones_to_heal(plan, still_failing, launches=()):

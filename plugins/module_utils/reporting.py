@@ -9,6 +9,8 @@ issue body and summary. Security Center's text is shown inert (see ``inert``).
 
 from __future__ import annotations
 
+import hashlib
+
 from .inert import inert
 
 
@@ -59,8 +61,8 @@ def zone_report_lines(report):
             lines.append("  %s %s (%s): %s [status %s]" % ("OK  " if s.get("healthy") else "BAD ", s.get("name"),
                                                            s.get("ip") or "no ip", _text(s.get("status_summary")),
                                                            _text(s.get("status"))))
-    lines.append("%s zones, %s scanners, %s not healthy" % (report.get("zone_count"), report.get("scanner_count"),
-                                                           len(report.get("unhealthy_scanners") or ())))
+    unhealthy = len(report.get("unhealthy_scanners") or ())
+    lines.append("%s zones, %s scanners, %s not healthy" % (report.get("zone_count"), report.get("scanner_count"), unhealthy))
     return lines
 
 
@@ -149,8 +151,6 @@ def credential_inputs(injectors, environment, skipped=()):
 def sos_escalation(scans, tried, day):
     """The SOS escalation of failing scans (the runbook's "Engage SOS"): its key (one per scan set and day), the
     ServiceNow request's short description and description, the PagerDuty summary, and what is left to people."""
-    import hashlib  # pylint: disable=import-outside-toplevel
-
     names = sorted(str(s.get("name")) for s in scans or ())
     key = "nessus-sos-%s-%s" % (hashlib.sha1(",".join(names).encode("utf-8")).hexdigest()[:12], day)
     lines = ["Nessus scans are failing and automation could not fix them (runbook: Nessus scan compliance alert).", "",

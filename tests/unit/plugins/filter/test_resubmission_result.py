@@ -16,10 +16,12 @@ result = FilterModule().filters()["resubmission_result"]
 
 SCAN = {"id": 9, "name": "ALC_Prod_WDC06_private_import", "zone": "ALC_Prod_WDC06_SZ"}
 PROGRESS = {"status": "Running", "completed_ips": 3, "scanning_size": 2}
-GUARD_RUNNING = {"guard": "already_running", "reason": "result #12 of ALC_Prod_WDC06_private_import was Queued when looked up"
-                                                      " (created 2026-11-26 05:00 UTC): not launching a second run"}
-GUARD_RECENT = {"guard": "recently_completed", "reason": "ALC_all_envs_public_import completed successfully 3.0 hours ago "
-                                                         "(result #7): leave it to its next scheduled run"}
+GUARD_RUNNING = {"guard": "already_running",
+                 "reason": "result #12 of ALC_Prod_WDC06_private_import was Queued when looked up (created 2026-11-26 "
+                           "05:00 UTC): not launching a second run"}
+GUARD_RECENT = {"guard": "recently_completed",
+                "reason": "ALC_all_envs_public_import completed successfully 3.0 hours ago (result #7): leave it to its "
+                          "next scheduled run"}
 STOPPED = ("ALC_Prod_WDC06_private_import: result #12 did not reach 'scanning' (stopped following: Security Center shows "
            "scanner prod-wdc06-infra-nessus-01 of ALC_Prod_WDC06_SZ Connection Error); last seen Queued, no IP scanned yet")
 
