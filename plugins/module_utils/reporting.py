@@ -172,3 +172,21 @@ def sos_escalation(scans, tried, day):
             "short_description": ("Nessus scans failing: " + inert(" ".join(names)))[:160],
             "page_summary": "SCANS FAILED - automation could not fix: " + inert(" ".join(names), limit=900),
             "left": "SOS and the security compliance focal investigate " + ", ".join(names)}
+
+
+def latest_results(results, names, hours=48):
+    """What the runbook's "Review the scan(s) in Security Center" finds for each scan: its latest result (the first
+    of ``results`` for it), as a record entry (``name``, ``text``, ``details``)."""
+    entries = []
+    for name in names or ():
+        latest = next((r for r in results or () if ((r or {}).get("scan") or {}).get("name") == name), None)
+        if not latest:
+            entries.append({"name": name, "text": "%s: no result in the last %s hours" % (name, hours), "details": {}})
+            continue
+        ips = "%s/%s" % ("?" if "scannedIPs" not in latest else _text(latest["scannedIPs"]),
+                         "?" if "totalIPs" not in latest else _text(latest["totalIPs"]))
+        error = (": " + str(latest["errorDetails"])) if latest.get("errorDetails") else ""
+        entries.append({"name": name, "details": latest,
+                        "text": "%s: %s (result #%s, %s IPs%s)" % (name, _text(latest.get("status")),
+                                                                   _text(latest.get("id")), ips, error)})
+    return entries

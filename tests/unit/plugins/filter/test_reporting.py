@@ -105,3 +105,18 @@ def test_the_sos_escalation_texts():
     assert out["page_summary"] == "SCANS FAILED - automation could not fix: A_public_import B_public_import"
     assert out["left"] == "SOS and the security compliance focal investigate A_public_import, B_public_import"
     assert "- nothing yet" in escalation(scans, [], "2026-11-26")["description"]
+
+
+def test_each_scans_latest_result_as_found():
+    from ansible_collections.conductors.nessus_compliance.plugins.filter.latest_results import FilterModule as Latest
+
+    latest = Latest().filters()["latest_results"]
+    results = [{"id": 1005, "status": "Partial", "scannedIPs": 96, "totalIPs": 420, "scan": {"name": "A"},
+                "errorDetails": "Scanner sos-fr2-public-scanner-01 timed out."},
+               {"id": 900, "status": "Completed", "scannedIPs": 420, "totalIPs": 420, "scan": {"name": "A"}},
+               {"id": 7, "status": "Error", "scan": {"name": "B"}, "errorDetails": ""}]
+    out = latest(results, ["A", "B", "C"])
+    assert [e["text"] for e in out] == [
+        "A: Partial (result #1005, 96/420 IPs: Scanner sos-fr2-public-scanner-01 timed out.)",
+        "B: Error (result #7, ?/? IPs)", "C: no result in the last 48 hours"]
+    assert out[0]["details"]["id"] == 1005 and out[2]["details"] == {}
