@@ -31,6 +31,7 @@ import glob
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -53,6 +54,9 @@ OVERHEAD_TARGET = 1.10
 FANOUT_TARGET = 1.15
 PROFILE = os.environ.get("BENCH_PROFILE", "") not in ("", "0")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", 1))
+# BENCH_VERBOSITY=0: run the playbooks at that verbosity instead of the tests' -vvv (the output of large results
+# costs wall time at -vvv: the nine zones' follow prints about 0.5 MB)
+VERBOSITY = os.environ.get("BENCH_VERBOSITY") or None
 
 
 def load():
@@ -66,11 +70,11 @@ def scenario(path, spec):
     return path
 
 
-def profile_env(work):
+def profile_env(work, timeline="timeline.jsonl"):
     """Callbacks for a profiled run: profile_tasks/profile_roles (ansible.posix, from the bundled ansible wheel) and
     the bench's own timeline (bench/callback/bench_timeline.py)."""
     enabled = ["bench_timeline"]
-    env = {"ANSIBLE_CALLBACK_PLUGINS": os.path.join(HERE, "callback"), "BENCH_TIMELINE": os.path.join(work, "timeline.jsonl"),
+    env = {"ANSIBLE_CALLBACK_PLUGINS": os.path.join(HERE, "callback"), "BENCH_TIMELINE": os.path.join(work, timeline),
            "PROFILE_TASKS_TASK_OUTPUT_LIMIT": "all", "PROFILE_TASKS_SORT_ORDER": "descending"}
     wheels = glob.glob(os.path.join(ROOT, ".venv", "wheels", "ansible-*.whl"))
     if wheels:
@@ -89,7 +93,12 @@ def profile_env(work):
 def timed(lab, playbook, variables, env=None, output=None):
     started_wall = time.time()
     started = time.perf_counter()
-    proc = lab.playbook(playbook, "-i", lab.settings["LAB_INVENTORY"], extra_vars=variables, env=env, timeout=1800)
+    if VERBOSITY is None:  # as the scenario tests run playbooks (-vvv: all a user may show in a ticket)
+        proc = lab.playbook(playbook, "-i", lab.settings["LAB_INVENTORY"], extra_vars=variables, env=env, timeout=1800)
+    else:
+        cmd, run_env = lab.command(playbook, "-i", lab.settings["LAB_INVENTORY"], extra_vars=variables, env=env)
+        run_env["ANSIBLE_VERBOSITY"] = VERBOSITY
+        proc = subprocess.run(cmd, cwd=ROOT, env=run_env, capture_output=True, text=True, timeout=1800, check=False)
     elapsed = time.perf_counter() - started
     if output:
         with open(output, "w", encoding="utf-8") as handle:
@@ -127,9 +136,9 @@ def overhead(work, label="overhead"):
     return seconds
 
 
-def report(work, seconds, began, ended, requests):
-    """Where the wall time beyond the 60 s of scripted waits goes, from the timeline and the lab's request log."""
-    with open(os.path.join(work, "timeline.jsonl"), encoding="utf-8") as handle:
+def report(work, seconds, began, ended, requests, timeline="timeline.jsonl"):
+    """Where the wall time beyond the scripted waits goes, from the timeline and the lab's request log."""
+    with open(os.path.join(work, timeline), encoding="utf-8") as handle:
         events = [json.loads(line) for line in handle if line.strip()]
     starts = [e for e in events if e["event"] in ("task_start", "stats", "include")]
     first = next(e["t"] for e in events if e["event"] == "task_start")
@@ -184,9 +193,10 @@ def report(work, seconds, began, ended, requests):
              statistics.median(short) if short else 0, sum(short), sum(x["after"] for x in spans)))
     lab_requests = collections.Counter("%s %s" % (r["system"], r["method"]) for r in requests)
     print("lab requests: %s" % ", ".join("%s %d" % kv for kv in lab_requests.most_common()))
-    with open(os.path.join(work, "profile.json"), "w", encoding="utf-8") as handle:
+    profile = timeline.replace("timeline", "profile").replace(".jsonl", ".json")
+    with open(os.path.join(work, profile), "w", encoding="utf-8") as handle:
         json.dump({"spans": spans, "requests": requests, "began": began, "ended": ended}, handle)
-    print("profile files: %s (timeline.jsonl, profile.json, overhead.out)" % work)
+    print("profile files: %s (%s, %s, the playbook's output in *.out)" % (work, timeline, profile))
 
 
 def waits(began, requests, launched):
@@ -219,11 +229,19 @@ def fan_out(work):
     times = {}
     for label, scans in (("one zone", PRIVATE[-3:-2]), ("nine zones", PRIVATE)):
         lab = LabRun(path, os.path.join(work, "lab-" + label.replace(" ", "-")), speed=300)
+        timeline = "timeline-%s.jsonl" % label.replace(" ", "-")
+        env = profile_env(work, timeline) if PROFILE else None
         try:
             alert = "[%s]" % " ".join(zone + "_private_import" for zone in scans)
-            times[label] = timed(lab, "playbooks/remediate.yml", dict(fast, alert=alert))[0]
+            times[label], began, ended = timed(lab, "playbooks/remediate.yml", dict(fast, alert=alert), env=env,
+                                               output=os.path.join(work, "fanout-%s.out" % label.replace(" ", "-"))
+                                               if PROFILE else None)
+            requests = lab.requests()
         finally:
             lab.stop()
+        if PROFILE:
+            print("== fan-out, %s (%.1f s):" % (label, times[label]))
+            report(work, times[label], began, ended, requests, timeline)
     return times
 
 
