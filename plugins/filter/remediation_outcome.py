@@ -13,7 +13,7 @@ description:
     branches - from the branches' results and the record's entries (never from the record's text).
   - V(private) - the private branch of a zone; V(public) - the public branch; V(alert) - a run from the alert;
     V(zone) - a zone healed from the alert.
-  - The scanners healed are the record's entries whose C(details.event) is V(ladder_healed) or V(os_reload_healed).
+  - The scanners healed are the record's entries whose C(details.event) is V(ladder_healed), V(os_reload_healed) or V(reenabled).
 author:
   - Conductors SRE (@conductors)
 positional: branch

@@ -34,7 +34,11 @@ OS_RELOAD_FAILED = "os_reload_failed"
 OS_RELOAD_PLANNED = "os_reload_planned"
 OS_RELOAD_HEALED = "os_reload_healed"
 BASTION_REGISTERED = "bastion_registered"
-HEALED_EVENTS = (LADDER_HEALED, OS_RELOAD_HEALED)
+REENABLE_REQUESTED = "reenable_requested"
+REENABLED = "reenabled"
+REENABLE_PENDING = "reenable_pending"
+# The events that say a scanner works again: they end a ladder's episode (its steps are not resumed after them).
+HEALED_EVENTS = (LADDER_HEALED, OS_RELOAD_HEALED, REENABLED)
 
 # The ladder, in the runbook's order, and how each step reads.
 STEPS = ("restart_nessusd", "reboot_soft", "reboot_hard", "power_cycle")

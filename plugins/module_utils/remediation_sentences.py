@@ -10,8 +10,7 @@ result, the record's entries), never of the record's text.
 
 from __future__ import annotations
 
-# Record events (details.event) that say a scanner works again.
-HEALED_EVENTS = ("ladder_healed", "os_reload_healed")
+from .planner import HEALED_EVENTS  # the record events (details.event) that say a scanner works again
 
 
 def _unique(items):

@@ -140,7 +140,7 @@ def test_reboot_then_not_reenabled_asks_sos_not_the_next_reboot(lab_factory, tmp
     events = [e["details"].get("event") for e in rec["entries"] if e["details"].get("event")]
     assert events.index("ladder_reenable") < events.index("reenable_requested") < events.index("reenabled")
     assert "ladder_failed" not in events and "ladder_healed" not in events
-    assert rec["outcome"].startswith("Scanning: ALC_Prod_WDC06_private_import")
+    assert rec["outcome"].startswith("Scanning: ALC_Prod_WDC06_private_import after healing 1 scanner(s).")
 
 
 def test_a_stalled_run_is_failing_not_nothing_to_do(lab_factory, tmp_path):
