@@ -41,6 +41,12 @@ options:
     description: What the caller does when no step heals the scanner, for the check-mode plan's text.
     type: str
     default: ""
+  resume_hours:
+    description:
+      - The records' steps are resumed when this is above 0 (the caller reads the records of that many hours).
+        V(0) takes every step whatever the records say.
+    type: float
+    default: 12
 """
 
 EXAMPLES = r"""
@@ -62,8 +68,9 @@ _value:
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.planner import start
 
 
-def ladder_start(history, scanner, steps, nessus, sc=None, then=""):
-    return start(scanner, steps, list(history or []), nessus, sc or None, then or "")
+def ladder_start(history, scanner, steps, nessus, sc=None, then="", resume_hours=12.0):
+    resume = float(resume_hours or 0) > 0  # 0: every step is taken, whatever the records say
+    return start(scanner, steps, list(history or []) if resume else [], nessus, sc or None, then or "")
 
 
 class FilterModule:

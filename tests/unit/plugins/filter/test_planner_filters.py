@@ -40,3 +40,9 @@ def test_guards_return_text_or_nothing():
 def test_settled():
     assert SETTLED(AUTH_ERROR) is True
     assert SETTLED({"healthy": False, "status_decoded": {"errors": ["Connection Error"]}}) is False
+
+
+def test_resume_hours_zero_takes_every_step_again():
+    history = [{"at": "2026-11-30T01:00:00Z", "run_id": "r1", "details": {"event": "ladder_step", "step": "reboot_soft"}}]
+    assert START(history, scanner="s1", steps=["reboot_soft"], nessus="down")["next"]["how"] == "resume"
+    assert START(history, scanner="s1", steps=["reboot_soft"], nessus="down", resume_hours=0)["next"]["how"] == "take"
