@@ -34,7 +34,7 @@ options:
     type: float
     default: 60.0
 notes:
-  - The transport options (conductors.nessus_compliance.http) fall back on the environment variables of prefix C(SL) -
+  - The transport options (conductors.nessus_compliance.transport) fall back on the environment variables of prefix C(SL) -
     O(ca_path) on E(SL_CA_PATH), O(validate_certs) on E(SL_VALIDATE_CERTS), O(timeout) on E(SL_TIMEOUT).
 """
 

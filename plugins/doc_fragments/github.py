@@ -28,7 +28,7 @@ options:
     type: str
     required: true
 notes:
-  - The transport options (conductors.nessus_compliance.http) fall back on the environment variables of prefix C(GITHUB) -
+  - The transport options (conductors.nessus_compliance.transport) fall back on the environment variables of prefix C(GITHUB) -
     O(ca_path) on E(GITHUB_CA_PATH), O(validate_certs) on E(GITHUB_VALIDATE_CERTS), O(timeout) on E(GITHUB_TIMEOUT).
 """
 

@@ -32,7 +32,7 @@ options:
       - If not set, the environment variable E(JENKINS_PASSWORD) is used.
     type: str
 notes:
-  - The transport options (conductors.nessus_compliance.http) fall back on the environment variables of prefix C(JENKINS) -
+  - The transport options (conductors.nessus_compliance.transport) fall back on the environment variables of prefix C(JENKINS) -
     O(ca_path) on E(JENKINS_CA_PATH), O(validate_certs) on E(JENKINS_VALIDATE_CERTS), O(timeout) on E(JENKINS_TIMEOUT).
 """
 

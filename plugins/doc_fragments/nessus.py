@@ -29,7 +29,7 @@ options:
     type: int
     default: 1
 notes:
-  - The transport options (conductors.nessus_compliance.http) fall back on the environment variables of prefix C(NESSUS) -
+  - The transport options (conductors.nessus_compliance.transport) fall back on the environment variables of prefix C(NESSUS) -
     O(ca_path) on E(NESSUS_CA_PATH), O(validate_certs) on E(NESSUS_VALIDATE_CERTS), O(timeout) on E(NESSUS_TIMEOUT).
   - C(GET /server/status) needs no credentials; none are sent.
   - The modules run where the task runs. Delegate them to the controller (C(delegate_to=localhost)) or run them

@@ -32,7 +32,7 @@ options:
       - If not set, the environment variable E(PAGERDUTY_API_TOKEN) is used.
     type: str
 notes:
-  - The transport options (conductors.nessus_compliance.http) fall back on the environment variables of prefix C(PAGERDUTY) -
+  - The transport options (conductors.nessus_compliance.transport) fall back on the environment variables of prefix C(PAGERDUTY) -
     O(ca_path) on E(PAGERDUTY_CA_PATH), O(validate_certs) on E(PAGERDUTY_VALIDATE_CERTS), O(timeout) on E(PAGERDUTY_TIMEOUT).
 """
 

@@ -45,7 +45,7 @@ options:
     default: auto
     choices: [auto, api_key, session]
 notes:
-  - The transport options (conductors.nessus_compliance.http) fall back on the environment variables of prefix C(TSC) -
+  - The transport options (conductors.nessus_compliance.transport) fall back on the environment variables of prefix C(TSC) -
     O(ca_path) on E(TSC_CA_PATH), O(validate_certs) on E(TSC_VALIDATE_CERTS), O(timeout) on E(TSC_TIMEOUT).
   - The modules run where the task runs. Delegate them to the controller (C(delegate_to=localhost)) or
     run them in a play on C(localhost).

@@ -28,7 +28,7 @@ options:
     type: str
     required: true
 notes:
-  - The transport options (conductors.nessus_compliance.http) fall back on the environment variables of prefix C(SN) -
+  - The transport options (conductors.nessus_compliance.transport) fall back on the environment variables of prefix C(SN) -
     O(ca_path) on E(SN_CA_PATH), O(validate_certs) on E(SN_VALIDATE_CERTS), O(timeout) on E(SN_TIMEOUT).
 """
 

@@ -36,7 +36,7 @@ RETRY_STATUSES = (429, 500, 502, 503, 504)
 
 
 def http_argument_spec(env_prefix, timeout=30.0, retries=3):
-    """The transport's options, as every module of a system takes them (doc fragment ``http``): ``ca_path``,
+    """The transport's options, as every module of a system takes them (doc fragment ``transport``): ``ca_path``,
     ``validate_certs`` and ``timeout`` fall back on the system's ``<env_prefix>_CA_PATH``, ``_VALIDATE_CERTS`` and
     ``_TIMEOUT`` environment variables."""
     return dict(

@@ -50,7 +50,7 @@ options:
     default: 1500
 extends_documentation_fragment:
   - conductors.nessus_compliance.classic
-  - conductors.nessus_compliance.http
+  - conductors.nessus_compliance.transport
   - conductors.nessus_compliance.classic.machine
   - conductors.nessus_compliance.attributes
   - conductors.nessus_compliance.attributes.action

@@ -72,7 +72,7 @@ options:
     default: 3
 extends_documentation_fragment:
   - conductors.nessus_compliance.classic
-  - conductors.nessus_compliance.http
+  - conductors.nessus_compliance.transport
   - conductors.nessus_compliance.classic.machine
   - conductors.nessus_compliance.attributes
   - conductors.nessus_compliance.attributes.action

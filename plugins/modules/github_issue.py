@@ -50,7 +50,7 @@ options:
     default: true
 extends_documentation_fragment:
   - conductors.nessus_compliance.github
-  - conductors.nessus_compliance.http
+  - conductors.nessus_compliance.transport
   - conductors.nessus_compliance.attributes
   - conductors.nessus_compliance.attributes.action
   - conductors.nessus_compliance.github.action_group

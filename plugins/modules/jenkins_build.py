@@ -57,7 +57,7 @@ notes:
   - "Run it on the controller (C(delegate_to: localhost)); it needs the Python library C(requests) there."
 extends_documentation_fragment:
   - conductors.nessus_compliance.jenkins
-  - conductors.nessus_compliance.http
+  - conductors.nessus_compliance.transport
   - conductors.nessus_compliance.attributes
   - conductors.nessus_compliance.attributes.action
   - conductors.nessus_compliance.jenkins.action_group

@@ -50,7 +50,7 @@ options:
     default: 2.0
 extends_documentation_fragment:
   - conductors.nessus_compliance.nessus
-  - conductors.nessus_compliance.http
+  - conductors.nessus_compliance.transport
   - conductors.nessus_compliance.attributes
   - conductors.nessus_compliance.attributes.info_module
   - conductors.nessus_compliance.nessus.action_group

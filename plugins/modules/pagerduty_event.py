@@ -76,7 +76,7 @@ options:
     default: false
 extends_documentation_fragment:
   - conductors.nessus_compliance.pagerduty
-  - conductors.nessus_compliance.http
+  - conductors.nessus_compliance.transport
   - conductors.nessus_compliance.attributes
   - conductors.nessus_compliance.attributes.action
   - conductors.nessus_compliance.pagerduty.action_group

@@ -23,7 +23,7 @@ options:
     required: true
 extends_documentation_fragment:
   - conductors.nessus_compliance.pagerduty
-  - conductors.nessus_compliance.http
+  - conductors.nessus_compliance.transport
   - conductors.nessus_compliance.attributes
   - conductors.nessus_compliance.attributes.info_module
   - conductors.nessus_compliance.pagerduty.action_group

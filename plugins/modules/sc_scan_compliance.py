@@ -112,7 +112,7 @@ options:
     type: int
 extends_documentation_fragment:
   - conductors.nessus_compliance.securitycenter
-  - conductors.nessus_compliance.http
+  - conductors.nessus_compliance.transport
   - conductors.nessus_compliance.attributes
   - conductors.nessus_compliance.attributes.info_module
   - conductors.nessus_compliance.attributes.securitycenter

@@ -81,7 +81,7 @@ options:
     default: false
 extends_documentation_fragment:
   - conductors.nessus_compliance.securitycenter
-  - conductors.nessus_compliance.http
+  - conductors.nessus_compliance.transport
   - conductors.nessus_compliance.attributes
   - conductors.nessus_compliance.attributes.action
   - conductors.nessus_compliance.attributes.securitycenter

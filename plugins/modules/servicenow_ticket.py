@@ -45,7 +45,7 @@ options:
     type: str
 extends_documentation_fragment:
   - conductors.nessus_compliance.servicenow
-  - conductors.nessus_compliance.http
+  - conductors.nessus_compliance.transport
   - conductors.nessus_compliance.attributes
   - conductors.nessus_compliance.attributes.action
   - conductors.nessus_compliance.servicenow.action_group
