@@ -247,8 +247,8 @@ class _Memo:
         get = schedule.get
         kind, enabled, start, rule, parent = (get("type"), get("enabled"), get("start"), get("repeatRule"),
                                               get("dependentID"))
-        if (type(kind) in _PLAIN_TEXT and type(start) in _PLAIN_TEXT and type(rule) in _PLAIN_TEXT
-                and type(enabled) in _PLAIN_ENABLED and type(parent) in _PLAIN_ID and get("dependent") is None):
+        plain = type(kind) in _PLAIN_TEXT and type(start) in _PLAIN_TEXT and type(rule) in _PLAIN_TEXT
+        if plain and type(enabled) in _PLAIN_ENABLED and type(parent) in _PLAIN_ID and get("dependent") is None:
             # the usual schedule: its values as they are (of these types, no two values of different types are equal)
             return (kind, enabled, start, rule, parent)
         try:

@@ -149,8 +149,8 @@ def alert_outcome(public_not_scanning, private_scanning, zones, check_mode=False
 
 def record_summary(record):
     """The lines a person reads at the end of a run: the outcome, what was done and left, where the record is."""
-    return ([record.get("outcome")] + [e.get("text") for e in record.get("entries") or () if e.get("kind") != "found"]
-            + ["Record: %s" % ((record.get("files") or {}).get("markdown"))])
+    done_and_left = [e.get("text") for e in record.get("entries") or () if e.get("kind") != "found"]
+    return [record.get("outcome")] + done_and_left + ["Record: %s" % ((record.get("files") or {}).get("markdown"))]
 
 
 def alert_summary(record, zone_hosts=(), public=None):

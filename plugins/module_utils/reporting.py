@@ -90,8 +90,8 @@ def compliance_markdown(result, run_url=""):
     if failing:
         out += [r["alert_text"].split("\n\n[")[0], "", inert("[" + " ".join(remediable) + "]", "block")]
         if len(remediable) < len(failing):
-            out += ["", "Not remediated automatically (not the shape of a scan name): "
-                    + ", ".join(inert(n, "code", 120) for n in failing if n not in remediable)]
+            others = ", ".join(inert(n, "code", 120) for n in failing if n not in remediable)
+            out += ["", "Not remediated automatically (not the shape of a scan name): " + others]
         out += ["", "| Scan | Zone | Verdict | Due | Evidence | Runbook step |", "|---|---|---|---|---|---|"]
         for row in scans:
             if not row.get("failing"):
