@@ -143,6 +143,23 @@ def junit_counts(path):
     return total - failed - skipped, failed, skipped
 
 
+def junit_failures(path, lines=12):
+    """Each failing test's id and the last lines of its failure text, from a pytest JUnit file (printed when a
+    version fails, so that the CI log names the test and its assertion, not only a count)."""
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError):
+        return []
+    found = []
+    for case in root.iter("testcase"):
+        for child in case:
+            if child.tag in ("failure", "error"):
+                text = (child.text or child.get("message") or "").strip().splitlines()
+                found.append({"test": "%s::%s" % (case.get("classname", ""), case.get("name", "")),
+                              "kind": child.tag, "tail": text[-lines:]})
+    return found
+
+
 def sanity_counts(text):
     """(passed, failed, skipped) from ansible-test sanity's output."""
     ran = len(re.findall(r'^Running sanity test "[^"]+"', text, re.M))
@@ -168,7 +185,8 @@ def run_pytest(minor, binpath, name, paths, workers, log, env):
     passed, failed, skipped = counts
     if status and not failed:  # pytest failed without a failing test (collection error, crashed worker)
         failed = 1
-    return {"passed": passed, "failed": failed, "skipped": skipped, "seconds": seconds}
+    return {"passed": passed, "failed": failed, "skipped": skipped, "seconds": seconds,
+            "failures": junit_failures(junit) if failed else []}
 
 
 def run_version(minor, newest):
@@ -321,6 +339,11 @@ def main():
     bad = [r["version"] for r in ordered if failed(r)]
     if bad:
         print("FAILED on ansible-core %s: see tests/output/matrix/<version>.log" % ", ".join(bad))
+        for row in ordered:
+            for name in ("units", "scenarios"):
+                for failure in (row.get(name) or {}).get("failures", []):
+                    print("\n-- %s %s %s: %s" % (row["version"], name, failure["kind"], failure["test"]))
+                    print("\n".join("   " + line for line in failure["tail"]))
         status = 1
     if data["complete"] and not readme():
         print("README.md's ansible-core table differed from what was run: rewritten, commit it")

@@ -4,34 +4,32 @@
 """Progress lines for the modules that wait inside one call (the base of their action plugins).
 
 A module whose wait budget (its own timeout options, or their documented defaults) is longer than a minute runs as
-an async job on the host that runs it (the controller, for ``delegate_to: localhost``), exactly as ``async:`` would
-run it; the action polls ``async_status`` every second or two and prints, every 30 seconds::
+the ``normal`` action runs it, on the host that runs it (the controller, for ``delegate_to: localhost``), while a
+thread of the task's worker prints, every 30 seconds::
 
       waiting for <the task's name> [<host>]: 2m30s so far, at most 57m30s more
 
-then removes the job's file and returns the module's own result, as a synchronous run returns it. A short budget,
-check mode, a task that is ``async`` already, and connections that run async natively run as the ``normal`` action.
+and the task returns the module's own result when it ends. A short budget, check mode and a task that is ``async``
+already print nothing; an ``async`` task stays the async job it asked for.
+
+The module is not run as an async job: ansible-core's ``async_wrapper`` loses a job whose process takes more than
+2.5 s to start (a loaded machine; ansible/ansible#87387): the job's file says "started" for ever, no request is
+sent, and the task would wait its whole async limit to fail. Run synchronously, the wait ends with the module.
 
 What the modules send does not change: each sends its command (launch, power command, reload, trigger) at the
-start of the call, and only reads after it. If the controller dies during the wait (SIGKILL), the job goes on,
-detached, on the host that ran it: it keeps reading until it sees the end or its own timeout (ansible's async limit,
-the budget plus a margin, stops it at the latest). From ansible-core 2.19 the task's worker outlives the controller
-(it is a session of its own) and removes the job's file when the job ends; before, the result stays in the async
-directory (``~/.ansible_async/<job id>``). The job's id is printed with ``-vvv``. A re-run sends nothing twice: sc_scan_launch
-follows the result queued or running, classic_server_power the active transaction (and the reboot ladder records a
-step before taking it), classic_server_reload the reload made since ``previous_reload_id``; Jenkins folds a trigger
-into an identical item still queued (a build that started is triggered again, as without this plugin). The one
-wait before a command is classic_server_power's on bare metal (20 minutes between commands): a job detached there
-keeps trying its command until accepted or ``spacing_timeout``, and the platform refuses another command while
-that one's transaction runs and for 20 minutes after it.
+start of the call, and only reads after it. A run that is killed stops its module with it (nothing goes on sending
+after the operator stopped the run), and a re-run sends nothing twice: sc_scan_launch follows the result queued or
+running, classic_server_power the active transaction (and the reboot ladder records a step before taking it),
+classic_server_reload the reload made since ``previous_reload_id``; Jenkins folds a trigger into an identical item
+still queued (a build that started is triggered again, as without this plugin).
 """
 
 from __future__ import annotations
 
 import math
+import threading
 import time
 
-from ansible.module_utils.common.text.converters import to_text
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
@@ -42,14 +40,8 @@ display = Display()
 SILENT_WAIT = 60.0
 # A progress line at least this often.
 LINE_EVERY = 30.0
-# The async limit is the wait budget plus this margin (the requests before and after the wait, their retries and
-# timeouts); only a module far past its own timeout meets it.
-MARGIN_FACTOR = 0.25
-MARGIN_SECONDS = 900.0
-# When the job has not ended this long after the async limit, the async wrapper is gone: stop polling.
-GRACE = 60.0
-# Keys the async machinery adds to the module's result; a synchronous run has none of them.
-ASYNC_KEYS = ("ansible_job_id", "started", "finished", "results_file", "stderr", "stderr_lines")
+# How the progress thread is told that the module returned (and waits for its next line meanwhile).
+STOP = threading.Event
 
 
 def seconds(args, name, default):
@@ -83,14 +75,9 @@ def total(*parts):
     return None if any(part is None for part in parts) else float(sum(parts))
 
 
-def follows(budget, check_mode=False, async_val=0, native_async=False):
-    """Whether a call with this wait budget runs as a job with progress lines (else: synchronously, as always)."""
-    return budget is not None and budget > SILENT_WAIT and not check_mode and not async_val and not native_async
-
-
-def async_limit(budget):
-    """Seconds the async wrapper lets the job run: the budget and a margin."""
-    return int(math.ceil(budget * (1 + MARGIN_FACTOR) + MARGIN_SECONDS))
+def follows(budget, check_mode=False, async_val=0):
+    """Whether a call with this wait budget prints progress lines while it runs (else it runs as always)."""
+    return budget is not None and budget > SILENT_WAIT and not check_mode and not async_val
 
 
 def duration(value):
@@ -112,30 +99,6 @@ def progress_line(what, host, elapsed, budget):
         return "  waiting for %s%s: %s so far, past its budget of %s (it ends now)" % (
             what, where, duration(elapsed), duration(budget))
     return "  waiting for %s%s: %s so far, at most %s more" % (what, where, duration(elapsed), duration(math.ceil(left)))
-
-
-def poll_interval(elapsed):
-    """Seconds between two looks at the job: 1 s in the first minute, then up to 2 s (the task ends within 2 s of
-    the module, and a long wait costs few polls)."""
-    return 1.0 if elapsed < SILENT_WAIT else 2.0
-
-
-def module_result(job, module, limit):
-    """The result of the finished job as a synchronous run of ``module`` returns it."""
-    keys = set(job) - set(ASYNC_KEYS)
-    if job.get("failed") and keys == {"failed", "msg", "child_pid"}:
-        return {"failed": True, "changed": False,
-                "msg": "%s did not end within %ss (its wait budget and a margin): ansible's async limit stopped it; "
-                       "what it had sent stays under way" % (module, limit)}
-    if job.get("failed") and keys in ({"failed", "cmd", "msg", "data"}, {"failed", "cmd", "msg", "outdata"}):
-        # the async wrapper could not run the module, or read what it printed (a crash): as a synchronous run says it
-        return {"failed": True, "changed": False, "msg": "MODULE FAILURE: %s" % to_text(job["msg"]).strip(),
-                "module_stdout": job.get("data", job.get("outdata", "")), "module_stderr": job.get("stderr", "")}
-    if job.get("failed") and job.get("msg") == "could not find job":
-        return {"failed": True, "changed": False,
-                "msg": "%s: its async job %s is gone (its file was removed before it was read)"
-                       % (module, job.get("ansible_job_id"))}
-    return {key: value for key, value in job.items() if key not in ASYNC_KEYS}
 
 
 class WaitingAction(ActionBase):
@@ -160,8 +123,7 @@ class WaitingAction(ActionBase):
         del tmp
         args = self._task.args
         budget = self.wait_budget(args)
-        if not follows(budget, self._task.check_mode, self._task.async_val, self._connection.has_native_async
-                       or self._connection.always_pipeline_modules):
+        if not follows(budget, self._task.check_mode, self._task.async_val):
             # as ansible-core's normal action does it
             wrap_async = self._task.async_val and not self._connection.has_native_async
             result.update(self._execute_module(task_vars=task_vars, wrap_async=wrap_async))
@@ -173,57 +135,25 @@ class WaitingAction(ActionBase):
         return result
 
     def _follow(self, what, budget, task_vars):
-        """Run the module as a job, print its progress while it runs, and return its result."""
+        """Run the module as the normal action does, printing a progress line every 30 s until it returns."""
         host = task_vars.get("inventory_hostname", "")
-        limit = async_limit(budget)
         started = time.monotonic()
-        self._task.async_val = limit
-        try:
-            launch = self._execute_module(task_vars=task_vars, wrap_async=True)
-        finally:
-            self._task.async_val = 0
-        jid = launch.get("ansible_job_id")
-        if launch.get("failed") or not jid:
-            return module_result(launch, self._task.action, limit)
-        display.vvv("%s: async job %s (async limit %ss)" % (self._task.action, jid, limit), host=host)
-        async_dir = self._remote_expand_user(self.get_shell_option("async_dir", default="~/.ansible_async"))
-        next_line, job, trouble = LINE_EVERY, None, None
-        try:
-            while job is None or not (job.get("finished") or job.get("failed")):
-                elapsed = time.monotonic() - started
-                if elapsed >= next_line:
-                    display.display(progress_line(what, host, elapsed, budget))
-                    while next_line <= elapsed:
-                        next_line += LINE_EVERY
-                if elapsed > limit + GRACE:
-                    return {"failed": True, "changed": False,
-                            "msg": "%s: async job %s did not end within its async limit of %ss%s; its result, if it "
-                                   "ever ends, will be in %s" % (self._task.action, jid, limit,
-                                                                 " (looking at it failed: %s)" % trouble if trouble else "",
-                                                                 async_dir)}
-                time.sleep(poll_interval(elapsed))
-                job, trouble = self._job_status(jid, async_dir, task_vars)
-        except BaseException:
-            # interrupted (Ctrl-C, the task's timeout): the job goes on without us; say where its result will be
-            display.warning("%s goes on as async job %s on %s; its result will be in %s"
-                            % (self._task.action, jid, host or "the host", async_dir))
-            raise
-        self._job_status(jid, async_dir, task_vars, mode="cleanup")
-        self._remove_tmp_path(self._connection._shell.tmpdir)
-        if job.get("stderr"):
-            display.vvvv("%s wrote to stderr: %s" % (self._task.action, job["stderr"]), host=host)
-        return module_result(job, self._task.action, limit)
+        done = STOP()
 
-    def _job_status(self, jid, async_dir, task_vars, mode="status"):
-        """``(async_status of the job, None)`` as ansible-core's own action calls it, or ``(None, why)``."""
+        def progress():
+            due = LINE_EVERY
+            while not done.wait(max(0.0, started + due - time.monotonic())):
+                elapsed = time.monotonic() - started
+                display.display(progress_line(what, host, elapsed, budget))
+                while due <= elapsed:
+                    due += LINE_EVERY
+
+        ticker = threading.Thread(target=progress, name="progress of %s" % self._task.action, daemon=True)
+        ticker.start()
         try:
-            return self._execute_module(module_name="ansible.legacy.async_status", task_vars=task_vars,
-                                        module_args={"jid": jid, "mode": mode, "_async_dir": async_dir}), None
-        except Exception as exc:  # pylint: disable=broad-except
-            # as ansible-core's async poll: a connection that bounced is not the module's failure; look again
-            display.vvvv("async_status of %s failed, looking again (%s)" % (jid, to_text(exc)))
-            try:
-                self._connection.reset()
-            except Exception:  # pylint: disable=broad-except
-                pass
-            return None, to_text(exc)
+            result = self._execute_module(task_vars=task_vars)
+        finally:
+            done.set()
+            ticker.join()
+        self._remove_tmp_path(self._connection._shell.tmpdir)
+        return result

@@ -1,5 +1,8 @@
 """A module that waits longer than a minute prints its progress, and returns what a synchronous run returns.
 
+It runs as the normal action runs it, not as an async job (ansible-core's async_wrapper loses a job that is slow to
+start on a loaded machine, ansible/ansible#87387): no job file is ever written.
+
 The lab's guest machine is down for 120 s of lab time after a soft reboot: at 3.2 times real time the module waits
 about 37 s, so its task prints one progress line (at 30 s), and the run stays under a minute.
 """
@@ -84,7 +87,6 @@ def test_a_long_wait_prints_its_progress_and_returns_the_synchronous_result(lab_
         assert elapsed + left == 2100
         times.append(elapsed)
     assert 30 <= times[0] < 45 and all(b - a >= 29 for a, b in zip(times, times[1:])), times
-    assert "async job j" in printed  # -vvv names the job
     result = registered["power"]
     assert set(result) == RESULT_KEYS, sorted(result)
     assert result["changed"] is True and result["failed"] is False and result["sent"] is True
@@ -93,7 +95,7 @@ def test_a_long_wait_prints_its_progress_and_returns_the_synchronous_result(lab_
     shown = section(output, "Show what was registered")
     assert "power:" in shown and "command: rebootSoft" in shown and "ansible_job_id" not in shown
     assert power_commands(lab) == [(SCANNER, "rebootSoft")]
-    assert not os.listdir(async_dir)  # the job's file was cleaned up
+    assert not os.path.exists(async_dir)  # no async job
 
 
 def test_a_short_budget_runs_synchronously_and_failures_read_the_same(lab_factory, tmp_path):
@@ -115,8 +117,7 @@ def test_a_short_budget_runs_synchronously_and_failures_read_the_same(lab_factor
     short = registered["short"]
     assert set(short) == RESULT_KEYS and short["sent"] is True and short["command"] == "rebootSoft"
     assert not ASYNC_KEYS & set(short)
-    # a failure run as a job is the same failure, with the same message, as one run synchronously
-    assert "async job j" in section(output, "Reboot a machine that is not there, long budget")
+    # a failure with a long budget (progress lines) is the same failure, with the same message, as with a short one
     assert same(registered["missing_long"]) == same(registered["missing_short"])
     assert registered["missing_long"]["failed"] is True
     assert registered["missing_long"]["msg"].startswith("IBM Cloud classic: no virtual guest or bare metal server nosuchhost")
@@ -125,4 +126,4 @@ def test_a_short_budget_runs_synchronously_and_failures_read_the_same(lab_factor
     assert quiet["failed"] is False and quiet["attempts"] == 1 and quiet["msg"] == registered["missing_long"]["msg"]
     assert "nosuchhost" not in section(output, "Reboot a machine that is not there, quietly")
     assert power_commands(lab) == [(SCANNER, "rebootSoft")]
-    assert not os.listdir(async_dir)
+    assert not os.path.exists(async_dir)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -91,23 +93,17 @@ def test_wait_subjects():
     assert subject(nessus_status_info, {"wait": "settled"}) == "Nessus to finish loading its plugins"
 
 
-@pytest.mark.parametrize("budget_, check_mode, async_val, native, expected", [
-    (3600, False, 0, False, True),
-    (61, False, 0, False, True),
-    (60, False, 0, False, False),      # a minute or less is silent
-    (0, False, 0, False, False),
-    (None, False, 0, False, False),    # arguments the module refuses: as always
-    (3600, True, 0, False, False),     # check mode sends nothing and waits for nothing
-    (3600, False, 600, False, False),  # async already: the task's own async
-    (3600, False, 0, True, False),     # a connection that runs async natively (winrm)
+@pytest.mark.parametrize("budget_, check_mode, async_val, expected", [
+    (3600, False, 0, True),
+    (61, False, 0, True),
+    (60, False, 0, False),      # a minute or less is silent
+    (0, False, 0, False),
+    (None, False, 0, False),    # arguments the module refuses: as always
+    (3600, True, 0, False),     # check mode sends nothing and waits for nothing
+    (3600, False, 600, False),  # async already: the task's own async
 ])
-def test_follows(budget_, check_mode, async_val, native, expected):
-    assert waiting.follows(budget_, check_mode, async_val, native) is expected
-
-
-def test_async_limit_leaves_a_margin():
-    assert waiting.async_limit(3600) == 3600 + 900 + 900
-    assert waiting.async_limit(61) > 61 + 900
+def test_follows(budget_, check_mode, async_val, expected):
+    assert waiting.follows(budget_, check_mode, async_val) is expected
 
 
 @pytest.mark.parametrize("value, text", [
@@ -128,51 +124,40 @@ def test_progress_line():
     assert waiting.progress_line("x", "h", 601, 600) == "  waiting for x [h]: 10m01s so far, past its budget of 10m00s (it ends now)"
 
 
-def test_poll_interval_stays_short():
-    assert waiting.poll_interval(0) == 1.0
-    assert waiting.poll_interval(59) == 1.0
-    assert waiting.poll_interval(3000) == 2.0
-
-
 RESULT = {"changed": True, "sent": True, "command": "rebootSoft", "server": {"power_state": "on"},
           "waited": {"seconds": 38.2, "polls": 19}, "retries": [], "invocation": {"module_args": {"action": "reboot_soft"}}}
 
 
-def test_module_result_is_the_synchronous_one():
-    job = dict(RESULT, ansible_job_id="j1.2", finished=True, stderr="a warning of urllib3", stderr_lines=["a"])
-    assert waiting.module_result(job, "m", 100) == RESULT
-
-
-def test_module_failure_stays_a_failure_with_its_message():
-    failure = {"failed": True, "changed": False, "msg": "IBM Cloud classic: no virtual guest or bare metal server x",
-               "error": {"kind": "NotFoundError"}, "retries": []}
-    assert waiting.module_result(dict(failure, ansible_job_id="j1.2", finished=True), "m", 100) == failure
-
-
-def test_the_async_limit_and_a_crash_read_as_failures():
-    stopped = waiting.module_result({"msg": "Timeout exceeded", "failed": True, "child_pid": 7, "finished": True,
-                                     "ansible_job_id": "j1.2"}, "conductors.nessus_compliance.jenkins_build", 5400)
-    assert stopped["failed"] and stopped["msg"].startswith("conductors.nessus_compliance.jenkins_build did not end "
-                                                           "within 5400s")
-    crashed = waiting.module_result({"failed": True, "cmd": "/tmp/x/AnsiballZ_m.py _", "data": "Traceback ...",
-                                     "stderr": "boom", "msg": "Traceback (most recent call last): ...\n",
-                                     "ansible_job_id": "j1.2", "finished": True}, "m", 100)
-    assert crashed == {"failed": True, "changed": False, "msg": "MODULE FAILURE: Traceback (most recent call last): ...",
-                       "module_stdout": "Traceback ...", "module_stderr": "boom"}
-    gone = waiting.module_result({"failed": True, "msg": "could not find job", "ansible_job_id": "j1.2",
-                                  "started": True, "finished": True}, "m", 100)
-    assert gone["failed"] and "j1.2 is gone" in gone["msg"]
-
-
 class Clock:
+    """A monotonic clock that moves only when the progress thread waits (its Event.wait), by the whole wait, and only
+    ``ticks`` times: which lines are printed does not depend on the machine's load."""
+
     def __init__(self):
         self.now = 1000.0
+        self.ticks = 0
 
     def monotonic(self):
         return self.now
 
-    def sleep(self, seconds):
-        self.now += seconds
+
+def clocked_event(clock):
+    class Event:
+        def __init__(self):
+            self.flag = threading.Event()
+
+        def set(self):
+            self.flag.set()
+
+        def wait(self, timeout):
+            if self.flag.is_set():
+                return True
+            if clock.ticks <= 0:
+                return self.flag.wait()
+            clock.ticks -= 1
+            clock.now += timeout
+            return False
+
+    return Event
 
 
 class Plugin(waiting.WaitingAction):
@@ -183,31 +168,31 @@ class Plugin(waiting.WaitingAction):
         return "the thing to happen"
 
 
-def plugin(args, statuses=None, name="", check_mode=False, async_val=0, clock=None):
-    """A WaitingAction on fake task and connection; its _execute_module answers ``statuses`` in turn."""
+def plugin(args, answer, name="", check_mode=False, async_val=0, lines_before_answer=0, shown=None, clock=None):
+    """A WaitingAction on a fake task and connection; its _execute_module answers ``answer`` (a result, or an
+    exception to raise) once the progress thread has printed ``lines_before_answer`` lines (and then prints no more
+    until the module returns)."""
+    if clock is not None:
+        clock.ticks = lines_before_answer
     action = Plugin.__new__(Plugin)
     action._task = SimpleNamespace(args=args, name=name, action="conductors.nessus_compliance.thing",
                                    async_val=async_val, check_mode=check_mode)
-    action._connection = SimpleNamespace(has_native_async=False, always_pipeline_modules=False,
-                                         _shell=SimpleNamespace(tmpdir=None), reset=lambda: None)
+    action._connection = SimpleNamespace(has_native_async=False, _shell=SimpleNamespace(tmpdir="/tmp/x"))
     action._cleanup_remote_tmp = False
     action.calls = []
-    answers = list(statuses or [])
+    action.removed = []
 
     def execute(module_name=None, module_args=None, task_vars=None, wrap_async=False):
-        action.calls.append({"module": module_name, "args": module_args, "wrap_async": wrap_async,
-                             "async_val": action._task.async_val})
-        if clock is not None:
-            clock.now += 0.2  # what a look costs
-        answer = answers.pop(0)
+        action.calls.append({"module": module_name, "wrap_async": wrap_async})
+        deadline = time.perf_counter() + 10
+        while shown is not None and len(shown) < lines_before_answer and time.perf_counter() < deadline:
+            time.sleep(0.001)
         if isinstance(answer, BaseException):
             raise answer
-        return answer
+        return dict(answer)
 
     action._execute_module = execute
-    action._remote_expand_user = lambda path: path.replace("~", "/home/me")
-    action.get_shell_option = lambda name, default=None: default
-    action._remove_tmp_path = lambda path: None
+    action._remove_tmp_path = action.removed.append
     return action
 
 
@@ -215,7 +200,7 @@ def plugin(args, statuses=None, name="", check_mode=False, async_val=0, clock=No
 def clock(monkeypatch):
     fake = Clock()
     monkeypatch.setattr(waiting.time, "monotonic", fake.monotonic)
-    monkeypatch.setattr(waiting.time, "sleep", fake.sleep)
+    monkeypatch.setattr(waiting, "STOP", clocked_event(fake))
     return fake
 
 
@@ -223,34 +208,32 @@ def clock(monkeypatch):
 def shown(monkeypatch):
     lines = []
     monkeypatch.setattr(waiting.display, "display", lambda msg, *a, **k: lines.append(msg))
-    monkeypatch.setattr(waiting.display, "warning", lambda msg, *a, **k: lines.append("WARNING " + msg))
     return lines
 
 
-def test_a_long_wait_runs_as_a_job_prints_its_progress_and_returns_the_module_result(clock, shown):
-    running = {"started": True, "finished": False, "ansible_job_id": "j7.1", "results_file": "/home/me/.ansible_async/j7.1"}
-    done = dict(RESULT, finished=True, ansible_job_id="j7.1")
-    launch = {"started": True, "finished": False, "ansible_job_id": "j7.1", "results_file": "x", "changed": True}
-    action = plugin({"budget": 600}, [launch] + [running] * 70 + [done, {"erased": "x"}], name="Reboot it", clock=clock)
+def test_a_long_wait_prints_its_progress_and_returns_the_module_result(clock, shown):
+    action = plugin({"budget": 600}, RESULT, name="Reboot it", lines_before_answer=3, shown=shown, clock=clock)
     assert action.run(task_vars={"inventory_hostname": "zone1"}) == RESULT
-    # the module ran as an async job with the budget and a margin, then async_status looked at it until it ended
-    assert action.calls[0]["wrap_async"] and action.calls[0]["async_val"] == waiting.async_limit(600)
-    assert action._task.async_val == 0  # the task is not async for the task executor afterwards
-    looks = [c for c in action.calls[1:] if c["module"] == "ansible.legacy.async_status"]
-    assert len(looks) == 72 and looks[-1]["args"] == {"jid": "j7.1", "mode": "cleanup", "_async_dir": "/home/me/.ansible_async"}
-    assert all(c["args"]["mode"] == "status" for c in looks[:-1])
-    # a line every 30 s with the task's name
+    # the module ran once, as the normal action runs it (no async job, no async_status)
+    assert action.calls == [{"module": None, "wrap_async": False}] and action.removed == ["/tmp/x"]
+    # a line every 30 s with the task's name, and none after the module returned
     assert shown == ["  waiting for Reboot it [zone1]: 30s so far, at most 9m30s more",
                      "  waiting for Reboot it [zone1]: 1m00s so far, at most 9m00s more",
-                     "  waiting for Reboot it [zone1]: 1m31s so far, at most 8m29s more"]
+                     "  waiting for Reboot it [zone1]: 1m30s so far, at most 8m30s more"]
+    assert not [t for t in threading.enumerate() if t.name.startswith("progress of ")]
 
 
 def test_a_task_without_a_name_says_what_it_waits_for(clock, shown):
-    running = {"started": True, "finished": False, "ansible_job_id": "j7.1"}
-    action = plugin({"budget": 600}, [{"ansible_job_id": "j7.1"}] + [running] * 30 + [dict(RESULT, finished=True), {}],
-                    clock=clock)
+    action = plugin({"budget": 600}, RESULT, lines_before_answer=1, shown=shown, clock=clock)
     action.run(task_vars={"inventory_hostname": "localhost"})
-    assert shown and shown[0].startswith("  waiting for the thing to happen [localhost]: 30s so far")
+    assert shown[0] == "  waiting for the thing to happen [localhost]: 30s so far, at most 9m30s more"
+
+
+def test_a_wait_past_its_budget_says_so(clock, shown):
+    action = plugin({"budget": 61}, RESULT, name="Reboot it", lines_before_answer=3, shown=shown, clock=clock)
+    action.run(task_vars={})
+    assert shown[1] == "  waiting for Reboot it: 1m00s so far, at most 1s more"
+    assert shown[2] == "  waiting for Reboot it: 1m30s so far, past its budget of 1m01s (it ends now)"
 
 
 @pytest.mark.parametrize("args, check_mode, async_val", [
@@ -259,42 +242,27 @@ def test_a_task_without_a_name_says_what_it_waits_for(clock, shown):
     ({"budget": 3600}, True, 0),
 ])
 def test_short_budget_or_check_mode_runs_as_the_normal_action(clock, shown, args, check_mode, async_val):
-    action = plugin(args, [dict(RESULT)], check_mode=check_mode, async_val=async_val, clock=clock)
+    action = plugin(args, RESULT, check_mode=check_mode, async_val=async_val)
     assert action.run(task_vars={}) == RESULT
-    assert [c["wrap_async"] for c in action.calls] == [False] and shown == []
+    assert action.calls == [{"module": None, "wrap_async": False}] and shown == []
 
 
 def test_a_task_already_async_keeps_its_own_async(clock, shown):
     launch = {"started": True, "finished": False, "ansible_job_id": "j9.1", "changed": True}
-    action = plugin({"budget": 3600}, [launch], async_val=7200, clock=clock)
+    action = plugin({"budget": 3600}, launch, async_val=7200)
     assert action.run(task_vars={}) == launch  # the task executor polls it, as for any async task
-    assert action.calls[0]["wrap_async"] and action.calls[0]["async_val"] == 7200 and shown == []
+    assert action.calls == [{"module": None, "wrap_async": True}] and shown == [] and action.removed == []
 
 
 def test_a_module_failure_stays_the_same_failure(clock, shown):
     failure = {"failed": True, "changed": False, "msg": "no machine x", "retries": []}
-    action = plugin({"budget": 3600}, [{"ansible_job_id": "j7.1"}, dict(failure, finished=True, ansible_job_id="j7.1"),
-                                       {"erased": "x"}], clock=clock)
-    assert action.run(task_vars={}) == failure and shown == []
+    action = plugin({"budget": 3600}, failure)
+    assert action.run(task_vars={}) == failure
 
 
-def test_a_failed_look_is_looked_at_again(clock, shown):
-    action = plugin({"budget": 3600}, [{"ansible_job_id": "j7.1"}, OSError("connection bounced"),
-                                       dict(RESULT, finished=True), {}], clock=clock)
-    assert action.run(task_vars={}) == RESULT
-
-
-def test_a_job_that_never_ends_is_given_up_after_its_async_limit(clock, shown):
-    running = {"started": True, "finished": False, "ansible_job_id": "j7.1"}
-    action = plugin({"budget": 61}, [{"ansible_job_id": "j7.1"}] + [running] * 2000, clock=clock)
-    out = action.run(task_vars={})
-    assert out["failed"] and "did not end within its async limit of %ss" % waiting.async_limit(61) in out["msg"]
-    assert shown[-1].endswith("(it ends now)")
-
-
-def test_an_interrupted_wait_says_where_the_job_goes_on(clock, shown):
-    action = plugin({"budget": 3600}, [{"ansible_job_id": "j7.1"}, KeyboardInterrupt()], clock=clock)
+def test_an_interrupted_wait_stops_its_progress_lines(clock, shown):
+    action = plugin({"budget": 3600}, KeyboardInterrupt(), lines_before_answer=1, shown=shown, clock=clock)
     with pytest.raises(KeyboardInterrupt):
         action.run(task_vars={"inventory_hostname": "zone1"})
-    assert shown == ["WARNING conductors.nessus_compliance.thing goes on as async job j7.1 on zone1; its result will be "
-                     "in /home/me/.ansible_async"]
+    printed = len(shown)
+    assert printed == 1 and not [t for t in threading.enumerate() if t.name.startswith("progress of ")]
