@@ -1,7 +1,8 @@
 """Benchmark of the daily compliance check at scale (make bench).
 
 Seeds the lab with 20,000 scan definitions and 600,000 results (33 days of daily and weekly runs; issue 16's
-scale), then times:
+scale), in a process of its own (``python -m lab serve``: Security Center is another machine, and a lab in the
+bench's process would share its interpreter with the check), then times:
   - the check as sc_scan_compliance runs it (client, two list requests, verdicts for every due run);
   - the floor: the same two requests sent with plain requests and decoded, nothing else.
 Prints the requests the check made, both wall times (median of several rounds), their ratio and the machine's
@@ -15,13 +16,14 @@ BENCH_PROFILE=1 also profiles (cProfile) the verdict computation on the data of 
 from __future__ import annotations
 
 import cProfile
-import gc
 import io
 import json
 import os
 import pstats
 import resource
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -37,7 +39,6 @@ sys.path.insert(0, os.path.join(ROOT, "tests"))
 
 # tests/conftest.py makes the collection importable as ansible_collections.conductors.nessus_compliance
 import conftest  # noqa: E402,F401  pylint: disable=unused-import
-from lab.server import Lab  # noqa: E402
 
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.compliance import (  # noqa: E402
     DEFAULT_DURATIONS,
@@ -160,22 +161,36 @@ def own_work(settings, now):
     return {name: round(statistics.median(times), 3) for name, times in parts.items()}
 
 
+def start_lab(path, lab_dir):
+    """``python -m lab serve`` in a process of its own; returns (process, its settings, its state) once it is up."""
+    os.makedirs(lab_dir)
+    log = open(os.path.join(lab_dir, "lab.log"), "wb")  # pylint: disable=consider-using-with
+    process = subprocess.Popen([sys.executable, "-m", "lab", "serve", "--scenario", path, "--dir", lab_dir,
+                                "--ttl", "3600"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                               stdin=subprocess.DEVNULL)
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with open(os.path.join(lab_dir, "state.json"), encoding="utf-8") as handle:
+                state = json.load(handle)
+            with open(os.path.join(lab_dir, "env.json"), encoding="utf-8") as handle:
+                return process, json.load(handle), state
+        except (OSError, ValueError):
+            time.sleep(0.2)
+    process.kill()
+    with open(os.path.join(lab_dir, "lab.log"), encoding="utf-8", errors="replace") as handle:
+        sys.exit("the lab did not start:\n" + handle.read()[-3000:])
+
+
 def main():
     work = tempfile.mkdtemp(prefix="bench-compliance-")
     path = os.path.join(work, "scenario.yaml")
     scenario(path)
     started = time.perf_counter()
-    lab = Lab(path, os.path.join(work, "lab")).start()
+    process, settings, state = start_lab(path, os.path.join(work, "lab"))
     seeded = time.perf_counter() - started
-    # The lab's 600,000 runs live as long as the bench: out of the cyclic collector's reach, as they would be in
-    # Security Center's own process. Otherwise every full collection the check's allocations trigger walks them
-    # all, a cost the module (a process of its own) never pays, and the check would be timed against the lab's heap.
-    gc.collect()
-    gc.freeze()
-    print("lab seeded with %d definitions and %d results in %.1f s (max RSS %.0f MiB); load average %s"
-          % (len(lab.world.sc.scans), len(lab.world.sc.runs), seeded,
-             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, load()), flush=True)
-    settings = lab.settings()
+    print("lab seeded with %d definitions and %d results in %.1f s (its own process); load average %s"
+          % (state["securitycenter"]["scans"], state["securitycenter"]["results"], seeded, load()), flush=True)
     try:
         log = settings["LAB_REQUEST_LOG"]
         checks, floors, loads = [], [], []
@@ -192,7 +207,7 @@ def main():
         check_s, floor_s = statistics.median(checks), statistics.median(floors)
         own = own_work(settings, outcome["period"]["now"])
         figures = {
-            "definitions": n_scans, "results_in_window": n_results, "results_in_lab": len(lab.world.sc.runs),
+            "definitions": n_scans, "results_in_window": n_results, "results_in_lab": state["securitycenter"]["results"],
             "due_runs_judged": len(outcome["scans"]), "failing": len(outcome["failing"]),
             "requests": made, "check_seconds": round(check_s, 3), "floor_seconds": round(floor_s, 3),
             "ratio": round(check_s / floor_s, 3), "verdicts_seconds": own["verdicts"],
@@ -202,7 +217,8 @@ def main():
             "max_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0),
         }
     finally:
-        lab.stop()
+        process.send_signal(signal.SIGTERM)
+        process.wait(30)
     met = figures["requests"] <= MAX_REQUESTS and figures["ratio"] <= MAX_RATIO
     print("compliance check: %(requests)d requests, %(check_seconds).3f s (of which normalize %(normalize_seconds).3f s, "
           "select %(select_seconds).3f s, verdicts %(verdicts_seconds).3f s); "

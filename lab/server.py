@@ -216,7 +216,8 @@ class Lab:
         with os.fdopen(fd, "w") as handle:
             json.dump(sorted(set(self.world.secrets.values.values())), handle)
         state = {"pid": os.getpid(), "started": time.time(), "scenario": self.world.spec.get("name", ""),
-                 "urls": {n: self.url(n) for n in self.servers}}
+                 "urls": {n: self.url(n) for n in self.servers},
+                 "securitycenter": {"scans": len(self.world.sc.scans), "results": len(self.world.sc.runs)}}
         with open(os.path.join(self.lab_dir, "state.json.tmp"), "w", encoding="utf-8") as handle:
             json.dump(state, handle)
         os.replace(os.path.join(self.lab_dir, "state.json.tmp"), os.path.join(self.lab_dir, "state.json"))

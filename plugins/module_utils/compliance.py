@@ -100,8 +100,23 @@ def split_remediable(names):
     return remediable, [name for name in names if not isinstance(name, str) or name not in chosen]
 
 
+def _percent(result):
+    """summarize_progress(result)["percent"]: completedChecks/totalChecks, from ``progress`` first."""
+    progress = result.get("progress") or {}
+    total = _first_int(progress.get("totalChecks"), result.get("totalChecks"))
+    if not total:
+        return None
+    return round(100.0 * (_first_int(progress.get("completedChecks"), result.get("completedChecks")) or 0) / total, 1)
+
+
+def _first_int(*values):
+    for value in values:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return None
+
+
 def evidence(result, zone=timezone.utc):
-    summary = summarize_progress(result)
     return {
         "result_id": result.get("id"),
         "status": result.get("status"),
@@ -111,7 +126,7 @@ def evidence(result, zone=timezone.utc):
         "finished_at": iso(result.get("finishTime"), zone),
         "total_ips": result.get("totalIPs"),
         "scanned_ips": result.get("scannedIPs"),
-        "percent": summary["percent"],
+        "percent": _percent(result),
         "error_details": result.get("errorDetails") or "",
         "import_status": result.get("importStatus"),
         "import_error_details": result.get("importErrorDetails") or "",
@@ -180,19 +195,54 @@ def check(definitions, results, now, period_hours=24.0, grace_minutes=60.0, dura
     created their result. A result belongs to a run when it was created between ``tolerance`` before
     the due time and the end of the run's window (its allowed duration, or the next due run).
     """
+    plan = due_runs_of(definitions, now, period_hours, grace_minutes, durations, default_hours, public_zones)
+    return judge_due_runs(plan, results, maintenance, tolerance_minutes, stall_minutes)
+
+
+def due_runs_of(definitions, now, period_hours=24.0, grace_minutes=60.0, durations=DEFAULT_DURATIONS,
+                default_hours=DEFAULT_HOURS, public_zones=PUBLIC_ZONES):
+    """What the check reads of the definitions alone: each one's due runs in the period and their windows.
+
+    It needs no result, so the check computes it while Security Center is still answering the results request.
+    """
     period_end = now - grace_minutes * 60
     period_start = period_end - period_hours * 3600
-    tolerance = tolerance_minutes * 60
     by_id = {d.get("id"): d for d in definitions}
+    memo = _Memo(durations, default_hours)
+    return {"now": now, "period": (period_start, period_end),
+            "definitions": [_due_runs_for(definition, by_id, period_start, period_end, public_zones, memo)
+                            for definition in definitions]}
+
+
+def judge_due_runs(plan, results, maintenance=(), tolerance_minutes=10.0, stall_minutes=STALL_MINUTES):
+    """The verdict of every due run of ``plan`` (from :func:`due_runs_of`) from the results of the period."""
+    now = plan["now"]
+    period_start, period_end = plan["period"]
+    tolerance = tolerance_minutes * 60
     results_by_scan = {}
     for result in sorted(results, key=_created_order):
         scan_id = (result.get("scan") or {}).get("id")
         results_by_scan.setdefault(scan_id, []).append(result)
-    memo = _Memo(durations, default_hours)
     rows = []
-    for definition in definitions:
-        rows.extend(_rows_for(definition, by_id, results_by_scan, now, period_start, period_end, tolerance,
-                              durations, default_hours, maintenance, public_zones, stall_minutes, memo))
+    for base, runs, error in plan["definitions"]:
+        if error is not None:
+            rows.append(error)
+            continue
+        mine = results_by_scan.get(base["id"], ())
+        for due, start, due_local, deadline, window_end in runs:
+            candidates = [r for r in mine if start - tolerance <= (r.get("createdTime") or 0) < window_end - tolerance]
+            verdict, result, reason = judge(candidates, deadline, now, stall_minutes)
+            if verdict in FAILING:
+                window = in_maintenance(maintenance, start, deadline, base["name"], base["zone"])
+                if window:
+                    reason = "%s; during maintenance %s" % (reason, window.get("reason") or "")
+                    verdict = "maintenance"
+            rows.append(dict(
+                base, due=int(start), due_local=due_local, deadline=int(deadline), verdict=verdict,
+                failing=verdict in FAILING, reason=reason, results_in_window=len(candidates),
+                evidence=evidence(result, due.tzinfo) if result else None,
+                runbook_step=runbook_step(verdict, base["visibility"]),
+            ))
     rows.sort(key=lambda row: (row["name"].lower(), row["due"] or 0))
     return summarize(rows, {"start": int(period_start), "end": int(period_end), "now": int(now)})
 
@@ -287,9 +337,9 @@ def _with_times(upcoming):
     return [(due, due.timestamp(), due.isoformat()) for due in upcoming]
 
 
-def _rows_for(definition, by_id, results_by_scan, now, period_start, period_end, tolerance, durations,
-              default_hours, maintenance, public_zones, stall_minutes=STALL_MINUTES, memo=None):
-    memo = memo or _Memo(durations, default_hours)
+def _due_runs_for(definition, by_id, period_start, period_end, public_zones, memo):
+    """``(row base, due runs, None)`` for one definition, each due run ``(due, epoch, local text, deadline, window
+    end)``; or ``(row base, (), the unknown_schedule row)`` when its schedule cannot be read."""
     name = definition.get("name") or "scan #%s" % definition.get("id")
     zone_name = (definition.get("zone") or {}).get("name") or ""
     scan_visibility = visibility(zone_name, public_zones)
@@ -312,31 +362,17 @@ def _rows_for(definition, by_id, results_by_scan, now, period_start, period_end,
         # One pass over the schedule gives the runs due in the period and, after each, the next one.
         upcoming = memo.due_runs(source, period_start, period_end + hours * 3600, key)
     except ScheduleError as exc:
-        return [dict(base, due=None, due_local=None, deadline=None, verdict="unknown_schedule", failing=False,
-                     reason="cannot read the schedule: %s" % exc, evidence=None, results_in_window=0,
-                     runbook_step=runbook_step("unknown_schedule", scan_visibility))]
-    rows = []
-    mine = results_by_scan.get(definition.get("id"), ())
+        return base, (), dict(base, due=None, due_local=None, deadline=None, verdict="unknown_schedule",
+                              failing=False, reason="cannot read the schedule: %s" % exc, evidence=None,
+                              results_in_window=0, runbook_step=runbook_step("unknown_schedule", scan_visibility))
+    runs = []
     for index, (due, start, due_local) in enumerate(upcoming):
         if start >= period_end:
             break
         deadline = start + hours * 3600
         following = upcoming[index + 1][1] if index + 1 < len(upcoming) else deadline
-        window_end = min(deadline, following)
-        candidates = [r for r in mine if start - tolerance <= (r.get("createdTime") or 0) < window_end - tolerance]
-        verdict, result, reason = judge(candidates, deadline, now, stall_minutes)
-        if verdict in FAILING:
-            window = in_maintenance(maintenance, start, deadline, name, zone_name)
-            if window:
-                reason = "%s; during maintenance %s" % (reason, window.get("reason") or "")
-                verdict = "maintenance"
-        rows.append(dict(
-            base, due=int(start), due_local=due_local, deadline=int(deadline), verdict=verdict,
-            failing=verdict in FAILING, reason=reason, results_in_window=len(candidates),
-            evidence=evidence(result, due.tzinfo) if result else None,
-            runbook_step=runbook_step(verdict, scan_visibility),
-        ))
-    return rows
+        runs.append((due, start, due_local, deadline, min(deadline, following)))
+    return base, runs, None
 
 
 def summarize(rows, period):

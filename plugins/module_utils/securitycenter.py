@@ -12,6 +12,10 @@ never retried, because Security Center locks accounts after repeated failures.
 
 from __future__ import annotations
 
+import gc
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 from ansible.module_utils.basic import env_fallback
 
 from .transport import (
@@ -25,7 +29,7 @@ from .transport import (
     UnexpectedResponseError,
     decode_json,
 )
-from .compliance import check
+from .compliance import due_runs_of, judge_due_runs
 from .sc_types import normalize, to_int, usable_and_manageable
 
 SYSTEM = "Security Center"
@@ -119,6 +123,7 @@ class SecurityCenterClient(ApiClient):
         self.username = username
         self._password = password
         self._token = None
+        self._login_lock = threading.Lock()  # one login at a time, when the compliance check reads in two threads
         self.logins = 0
         self.server_time = None  # Security Center's clock, from the last envelope's timestamp
         if self.mode == "api_key":
@@ -175,10 +180,15 @@ class SecurityCenterClient(ApiClient):
     def _headers(self):
         return {"X-SecurityCenter": self._token} if self._token is not None else None
 
-    def _call(self, method, path, params=None, body=None, reauth=True):
+    def _call(self, method, path, params=None, body=None, reauth=True, received=None):
         if self.mode == "session" and self._token is None and path != "token":
-            self.login()
+            with self._login_lock:
+                if self._token is None:
+                    self.login()
+        token = self._token
         response = self.http.request(method, path, params=params, json_body=body, headers=self._headers())
+        if received is not None:
+            received()  # the answer is in (not yet decoded)
         try:
             return self._envelope(response, method, path)
         except InvalidTokenError:
@@ -186,9 +196,11 @@ class SecurityCenterClient(ApiClient):
             # request was refused before it was processed, so logging in again and resending once is safe.
             if self.mode != "session" or not reauth:
                 raise
-            self._token = None
-            self.http.session.cookies.clear()
-            self.login()
+            with self._login_lock:
+                if self._token == token:  # else another request already logged in again
+                    self._token = None
+                    self.http.session.cookies.clear()
+                    self.login()
             response = self.http.request(method, path, params=params, json_body=body, headers=self._headers())
             return self._envelope(response, method, path)
 
@@ -208,8 +220,9 @@ class SecurityCenterClient(ApiClient):
             break
         raise UnexpectedResponseError("login answered without a token", SYSTEM, "POST", "/rest/token")
 
-    def get(self, path, params=None):
-        return self._call("GET", path, params=params)
+    def get(self, path, params=None, received=None):
+        """``GET /rest/<path>``; ``received`` is called once the answer's bytes are in, before they are decoded."""
+        return self._call("GET", path, params=params, received=received)
 
     def post(self, path, body=None):
         return self._call("POST", path, body=body if body is not None else {})
@@ -240,8 +253,8 @@ class SecurityCenterClient(ApiClient):
     def current_user(self):
         return normalize(self.get("currentUser", {"fields": "id,username,firstname,lastname,role"}))
 
-    def list_scans(self, fields=SCAN_FIELDS):
-        return normalize(usable_and_manageable(self.get("scan", self._fields(fields))))
+    def list_scans(self, fields=SCAN_FIELDS, received=None):
+        return normalize(usable_and_manageable(self.get("scan", self._fields(fields), received=received)))
 
     def get_scan(self, scan_id, fields=None):
         return normalize(self.get("scan/%d" % int(scan_id), self._fields(fields)))
@@ -287,21 +300,52 @@ class SecurityCenterClient(ApiClient):
 
 def fetch_and_check(client, select, period_hours, grace_minutes, durations, default_hours, maintenance, public_zones,
                     now=None, stall_minutes=30.0):
-    """The daily compliance check: two list requests (definitions, then results of the period), then the verdicts.
+    """The daily compliance check: Security Center's clock, the definitions, the results of the period, the verdicts.
 
-    ``select`` picks the definitions to check (a compiled JMESPath ``search``); the reference time is
-    Security Center's clock unless ``now`` is given.
+    ``select`` picks the definitions to check (a compiled JMESPath ``search``); the reference time is Security
+    Center's clock (``GET /rest/system`` when no answer gave it yet) unless ``now`` is given. The results request
+    (the large one) is sent as soon as the definitions' answer is in, and Security Center prepares it while the check
+    decodes the definitions and reads their due runs, which need no result: what is left once the results are in is
+    their verdicts. The cyclic garbage collector is paused meanwhile (the check allocates tens of thousands of small
+    objects that live until it ends, and a full collection would walk them all again and again).
     """
-    definitions = client.list_scans(fields=COMPLIANCE_SCAN_FIELDS)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _fetch_and_check(client, select, period_hours, grace_minutes, durations, default_hours, maintenance,
+                                public_zones, now, stall_minutes)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _fetch_and_check(client, select, period_hours, grace_minutes, durations, default_hours, maintenance, public_zones,
+                     now, stall_minutes):
     now = now if now is not None else client.now()
-    selected = select(definitions)
-    if not isinstance(selected, list) or not all(isinstance(item, dict) for item in selected):
-        raise ValueError("scope must select a list of scan definitions, got %r" % (selected,))
     period_start = now - grace_minutes * 60 - period_hours * 3600
-    results = client.list_scan_results(start_time=period_start - TOLERANCE_MINUTES * 60, end_time=now,
-                                       fields=COMPLIANCE_RESULT_FIELDS)
-    outcome = check(selected, results, now, period_hours, grace_minutes, durations, default_hours, maintenance,
-                    public_zones, TOLERANCE_MINUTES, stall_minutes)
+    arrived, stopped = threading.Event(), []
+
+    def results():
+        arrived.wait()
+        if stopped:  # the definitions could not be read: nothing more is asked
+            return None
+        return client.list_scan_results(start_time=period_start - TOLERANCE_MINUTES * 60, end_time=now,
+                                        fields=COMPLIANCE_RESULT_FIELDS)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sc-results") as pool:
+        pending = pool.submit(results)
+        try:
+            definitions = client.list_scans(fields=COMPLIANCE_SCAN_FIELDS, received=arrived.set)
+            selected = select(definitions)
+            if not isinstance(selected, list) or not all(isinstance(item, dict) for item in selected):
+                raise ValueError("scope must select a list of scan definitions, got %r" % (selected,))
+            plan = due_runs_of(selected, now, period_hours, grace_minutes, durations, default_hours, public_zones)
+        except BaseException:
+            stopped.append(True)
+            arrived.set()
+            raise
+        found = pending.result()
+    outcome = judge_due_runs(plan, found, maintenance, TOLERANCE_MINUTES, stall_minutes)
     outcome["requests"] = client.http.request_count - client.logins
     outcome["definitions_checked"] = len(selected)
     return outcome
