@@ -16,6 +16,7 @@ BENCH_PROFILE=1 also profiles (cProfile) the verdict computation on the data of 
 from __future__ import annotations
 
 import cProfile
+import gc
 import io
 import json
 import os
@@ -195,20 +196,30 @@ def main():
         log = settings["LAB_REQUEST_LOG"]
         checks, floors, loads = [], [], []
         for _round in range(ROUNDS):
+            # each timing starts from a collected heap holding nothing of the previous ones (a full collection in
+            # the middle of one would walk what another left), and the two alternate which goes first
+            gc.collect()
+            if _round % 2:
+                floor_seconds, n_scans, n_results = floor(settings, now)
+                gc.collect()
             before = sum(1 for _line in open(log, encoding="utf-8"))
             seconds, outcome = the_check(settings)
             made = sum(1 for _line in open(log, encoding="utf-8")) - before
+            now, judged, failing = outcome["period"]["now"], len(outcome["scans"]), len(outcome["failing"])
+            del outcome
+            gc.collect()
+            if not _round % 2:
+                floor_seconds, n_scans, n_results = floor(settings, now)
             checks.append(seconds)
-            floor_seconds, n_scans, n_results = floor(settings, outcome["period"]["now"])
             floors.append(floor_seconds)
             loads.append(load())
             print("  round %d: check %.3f s (%d requests), floor %.3f s, ratio %.3f; load average %s"
                   % (_round + 1, seconds, made, floor_seconds, seconds / floor_seconds, loads[-1]), flush=True)
         check_s, floor_s = statistics.median(checks), statistics.median(floors)
-        own = own_work(settings, outcome["period"]["now"])
+        own = own_work(settings, now)
         figures = {
             "definitions": n_scans, "results_in_window": n_results, "results_in_lab": state["securitycenter"]["results"],
-            "due_runs_judged": len(outcome["scans"]), "failing": len(outcome["failing"]),
+            "due_runs_judged": judged, "failing": failing,
             "requests": made, "check_seconds": round(check_s, 3), "floor_seconds": round(floor_s, 3),
             "ratio": round(check_s / floor_s, 3), "verdicts_seconds": own["verdicts"],
             "normalize_seconds": own["normalize"], "select_seconds": own["select"],

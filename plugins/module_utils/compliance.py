@@ -209,9 +209,14 @@ def due_runs_of(definitions, now, period_hours=24.0, grace_minutes=60.0, duratio
     period_start = period_end - period_hours * 3600
     by_id = {d.get("id"): d for d in definitions}
     memo = _Memo(durations, default_hours)
-    return {"now": now, "period": (period_start, period_end),
-            "definitions": [_due_runs_for(definition, by_id, period_start, period_end, public_zones, memo)
-                            for definition in definitions]}
+    planned = [_due_runs_for(definition, by_id, period_start, period_end, public_zones, memo)
+               for definition in definitions]
+    # the report's order (name, then due time), taken here: each definition's runs come in due order, so unless two
+    # names differ only by case the rows need no sorting once judged
+    planned.sort(key=lambda item: item[0]["name"].lower())
+    folded = [item[0]["name"].lower() for item in planned]
+    return {"now": now, "period": (period_start, period_end), "definitions": planned,
+            "sorted": len(set(folded)) == len(folded)}
 
 
 def judge_due_runs(plan, results, maintenance=(), tolerance_minutes=10.0, stall_minutes=STALL_MINUTES):
@@ -243,7 +248,8 @@ def judge_due_runs(plan, results, maintenance=(), tolerance_minutes=10.0, stall_
                 evidence=evidence(result, due.tzinfo) if result else None,
                 runbook_step=runbook_step(verdict, base["visibility"]),
             ))
-    rows.sort(key=lambda row: (row["name"].lower(), row["due"] or 0))
+    if not plan.get("sorted"):
+        rows.sort(key=lambda row: (row["name"].lower(), row["due"] or 0))
     return summarize(rows, {"start": int(period_start), "end": int(period_end), "now": int(now)})
 
 

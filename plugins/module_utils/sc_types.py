@@ -35,6 +35,11 @@ PROGRESS_IP_LISTS = frozenset(("scannedIPs", "scanningIPs", "awaitingDownloadIPs
 
 def to_int(value):
     """``"12"``/``12``/``12.0`` -> 12; ``None``/``""``/``"unlimited"`` -> None."""
+    if type(value) is str:  # pylint: disable=unidiomatic-typecheck  # what Security Center sends: the fast path
+        try:
+            return int(value)
+        except ValueError:
+            pass
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int):

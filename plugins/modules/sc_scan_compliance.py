@@ -21,8 +21,10 @@ description:
     window, reported, not alerted); V(unknown_schedule) (a schedule it cannot read, reported with the reason).
   - Failing verdicts are V(stalled), V(late), V(partial), V(error), V(missing), V(no_ips) and V(import_error).
     O(ignore:alert_text) lists the failing scans in the runbook's form.
-  - Makes two requests whatever the number of scans - C(GET /rest/scan) and C(GET /rest/scanResult), each with
-    C(fields) and one time window - plus a login and a logout with session authentication.
+  - Makes three requests whatever the number of scans - C(GET /rest/system) for Security Center's clock (not sent
+    when O(now) is given), C(GET /rest/scan) and C(GET /rest/scanResult) with C(fields) and one time window - plus a
+    login and a logout with session authentication. The results request is sent as soon as the definitions' answer
+    is in, and Security Center prepares it while the module reads the definitions' due runs.
   - The reference time is Security Center's own clock (the C(timestamp) of its answers), so a skewed
     controller clock does not shift the checked period.
 author:

@@ -214,11 +214,14 @@ RESULT_FIELDS = ("id", "name", "status", "scan", "createdTime", "startTime", "fi
                  "completedIPs", "completedChecks", "totalChecks", "errorDetails")
 
 
-def resubmit(client, module, definition, definitions, now):
-    """Launch one definition behind the guards (or find what to follow); returns its outcome so far."""
+def resubmit(client, module, definition, definitions, results, now):
+    """Launch one definition behind the guards (or find what to follow); returns its outcome so far.
+
+    ``results`` are the runs of the last days, read once for all the definitions of the call; a run this call
+    launches is added to them (queued), so that the next definition of the same zone sees its zone busy.
+    """
     p = module.params
     zones_by_scan = {d["id"]: (d.get("zone") or {}).get("name") for d in definitions}
-    results = client.list_scan_results(start_time=now - LOOKBACK_DAYS * 86400, end_time=now, fields=RESULT_FIELDS)
     guard = launch_guard(definition, results, zones_by_scan, now, p["recent_pattern"], p["recent_hours"], p["force"])
     next_run = (definition.get("schedule") or {}).get("nextRun")
     out = {
@@ -247,6 +250,8 @@ def resubmit(client, module, definition, definitions, now):
         followed = max(fresh, key=lambda r: r["id"])["id"]
         out["launch_answer_lost"] = True
     out.update(changed=True, launched=True, scan_result_id=followed)
+    results.append({"id": followed, "name": definition["name"], "status": "Queued", "scan": {"id": definition["id"]},
+                    "createdTime": now})
     return out
 
 
@@ -335,9 +340,10 @@ def main():
             raise ValueError("unknown scan definition %s; Security Center has: %s"
                              % (", ".join(unknown), ", ".join(sorted(d["name"] for d in definitions))))
         outs = []
+        results = client.list_scan_results(start_time=now - LOOKBACK_DAYS * 86400, end_time=now, fields=RESULT_FIELDS)
         try:
             for definition in wanted:
-                outs.append(resubmit(client, module, definition, definitions, now))
+                outs.append(resubmit(client, module, definition, definitions, results, now))
         except (ApiError, ValueError) as exc:  # keep what was already launched in the answer: it is evidence
             if p["names"] is None or not outs:
                 raise

@@ -35,7 +35,7 @@ def test_runbook_example_one_issue_one_page_then_a_comment_and_the_same_key(lab,
     data = report(tmp_path)
     assert data["check"]["alert_text"] == ALERT_TEXT
     assert data["check"]["failing"] == ["ALC_all_envs_public_import", "ALC_Prod_WDC06_private_import"]
-    assert data["check"]["requests"] == 2
+    assert data["check"]["requests"] == 3  # the clock, the definitions, the results of the period
     markdown = (tmp_path / "scan_compliance.md").read_text()
     assert markdown.startswith(ISSUE_ALERT + "\n\n| Scan | Zone | Verdict | Due | Evidence | Runbook step |")
     assert alert_scans(markdown) == ["ALC_all_envs_public_import", "ALC_Prod_WDC06_private_import"]
@@ -55,7 +55,7 @@ def test_runbook_example_one_issue_one_page_then_a_comment_and_the_same_key(lab,
     assert event["custom_details"]["issue"].endswith("/alchemy-conductors/team/issues/1")
     assert event["links"][0]["href"] == event["custom_details"]["issue"]
     assert lab.calls() == [
-        "GET /rest/scan", "GET /rest/scanResult",
+        "GET /rest/system", "GET /rest/scan", "GET /rest/scanResult",
         "GET /api/v3/repos/alchemy-conductors/team/issues", "POST /api/v3/repos/alchemy-conductors/team/issues",
         "POST /v2/enqueue"]
 
@@ -66,8 +66,8 @@ def test_runbook_example_one_issue_one_page_then_a_comment_and_the_same_key(lab,
     assert [e["dedup_key"] for e in lab.world.pagerduty.events] == ["nessus-scan-compliance-2026-11-26"] * 2
     assert len([i for i in lab.world.pagerduty.incidents
                 if i["status"] == "triggered" and i["incident_key"] == "nessus-scan-compliance-2026-11-26"]) == 1
-    assert lab.calls()[5:] == [
-        "GET /rest/scan", "GET /rest/scanResult", "GET /api/v3/repos/alchemy-conductors/team/issues",
+    assert lab.calls()[6:] == [
+        "GET /rest/system", "GET /rest/scan", "GET /rest/scanResult", "GET /api/v3/repos/alchemy-conductors/team/issues",
         "POST /api/v3/repos/alchemy-conductors/team/issues/1/comments", "POST /v2/enqueue"]
     assert "GHE issue: commented" in again.stdout
 
@@ -81,13 +81,13 @@ def test_all_green_raises_nothing_and_resolves_only_an_open_incident(lab_factory
     # the public import of the day (22 hours over 6400 hosts) is still running, inside its 26 hours
     assert (data["check"]["counts"]["ok"], data["check"]["counts"]["running"]) == (10, 1)
     assert (tmp_path / "scan_compliance.md").read_text().startswith("Every scheduled scan completed")
-    assert green.calls() == ["GET /rest/scan", "GET /rest/scanResult", "GET /incidents"]  # nothing open: no resolve
+    assert green.calls() == ["GET /rest/system", "GET /rest/scan", "GET /rest/scanResult", "GET /incidents"]  # nothing open: no resolve
     assert green.world.pagerduty.events == []
 
     green.world.pagerduty._open("nessus-scan-compliance-2026-11-26", "SCANS FAILED", "security-center")
     proc = run_check(green, tmp_path)
     assert proc.returncode == 0, proc.stdout
-    assert green.calls()[3:] == ["GET /rest/scan", "GET /rest/scanResult", "GET /incidents", "POST /v2/enqueue"]
+    assert green.calls()[4:] == ["GET /rest/system", "GET /rest/scan", "GET /rest/scanResult", "GET /incidents", "POST /v2/enqueue"]
     assert green.world.pagerduty.events[-1]["action"] == "resolve"
     assert green.world.pagerduty.incidents[-1]["status"] == "resolved"
     assert green.world.github.repositories["alchemy-conductors/team"]["issues"] == {}
@@ -164,7 +164,7 @@ def test_security_center_answering_html_is_not_a_failing_scan(lab, tmp_path):
 def test_check_mode_raises_nothing(lab, tmp_path):
     proc = run_check(lab, tmp_path, "--check")
     assert proc.returncode == 0, proc.stdout
-    assert lab.calls() == ["GET /rest/scan", "GET /rest/scanResult", "GET /api/v3/repos/alchemy-conductors/team/issues"]
+    assert lab.calls() == ["GET /rest/system", "GET /rest/scan", "GET /rest/scanResult", "GET /api/v3/repos/alchemy-conductors/team/issues"]
     assert lab.world.pagerduty.events == []
 
 

@@ -119,3 +119,17 @@ def test_names_in_check_mode_would_resubmit(lab_env, run_module):
     result = run_module(sc_scan_launch, {"names": ["ALC_Prod_DAL09_private_import"], "wait": "scanning"}, check_mode=True)
     assert [s["outcome"] for s in result["scans"]] == ["would_resubmit"]
     assert result["scans"][0]["escalation"]["status"] == "" and result["scans"][0]["escalation"]["result_id"] is None
+
+
+def test_names_read_the_runs_once_and_a_launch_makes_its_zone_busy_for_the_next_name(lab_env, run_module):
+    """One list of the last days' runs serves every name; the run launched for the first scan of a zone holds the
+    second scan of that zone (zone_busy), as a second read after the launch would."""
+    names = ["ALC_Prod_WDC06_private_import", "ALC_Prod_WDC06_CM7_All-ports"]
+    result = run_module(sc_scan_launch, {"names": names})
+    first, second = result["scans"]
+    assert first["launched"] and first["guard"] is None
+    assert not second["launched"] and second["guard"]["guard"] == "zone_busy"
+    assert "(result #%s, Queued) is active on scan zone ALC_Prod_WDC06_SZ" % first["scan_result_id"] in \
+        second["guard"]["reason"]
+    assert posts(lab_env) == ["POST /rest/scan/9/launch"]
+    assert sum(1 for c in lab_env.calls() if c == "GET /rest/scanResult") == 1
