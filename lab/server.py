@@ -114,7 +114,7 @@ class Lab:
                     app = LabApp("nessus", NessusStatus(machine, self.world.clock), self.world)
                     try:
                         server = make_server(machine.address, 8834, app, threaded=True, ssl_context=self.nessus_tls,
-                                                     request_handler=RequestHandler)
+                                             request_handler=RequestHandler)
                     except (OSError, SystemExit):  # werkzeug exits when the address is taken: try again next tick
                         continue
                     server.daemon_threads = True
