@@ -220,7 +220,10 @@ def due_runs_of(definitions, now, period_hours=24.0, grace_minutes=60.0, duratio
 
 
 def judge_due_runs(plan, results, maintenance=(), tolerance_minutes=10.0, stall_minutes=STALL_MINUTES):
-    """The verdict of every due run of ``plan`` (from :func:`due_runs_of`) from the results of the period."""
+    """The verdict of every due run of ``plan`` (from :func:`due_runs_of`) from the results of the period.
+
+    The plan's rows are filled in and returned: a plan serves one judgement.
+    """
     now = plan["now"]
     period_start, period_end = plan["period"]
     tolerance = tolerance_minutes * 60
@@ -234,7 +237,7 @@ def judge_due_runs(plan, results, maintenance=(), tolerance_minutes=10.0, stall_
             rows.append(error)
             continue
         mine = results_by_scan.get(base["id"], ())
-        for due, start, due_local, deadline, window_end in runs:
+        for row, start, deadline, window_end, zone in runs:
             candidates = [r for r in mine if start - tolerance <= (r.get("createdTime") or 0) < window_end - tolerance]
             verdict, result, reason = judge(candidates, deadline, now, stall_minutes)
             if verdict in FAILING:
@@ -242,12 +245,13 @@ def judge_due_runs(plan, results, maintenance=(), tolerance_minutes=10.0, stall_
                 if window:
                     reason = "%s; during maintenance %s" % (reason, window.get("reason") or "")
                     verdict = "maintenance"
-            rows.append(dict(
-                base, due=int(start), due_local=due_local, deadline=int(deadline), verdict=verdict,
-                failing=verdict in FAILING, reason=reason, results_in_window=len(candidates),
-                evidence=evidence(result, due.tzinfo) if result else None,
-                runbook_step=runbook_step(verdict, base["visibility"]),
-            ))
+            row["verdict"] = verdict
+            row["failing"] = verdict in FAILING
+            row["reason"] = reason
+            row["results_in_window"] = len(candidates)
+            row["evidence"] = evidence(result, zone) if result else None
+            row["runbook_step"] = runbook_step(verdict, base["visibility"])
+            rows.append(row)
     if not plan.get("sorted"):
         rows.sort(key=lambda row: (row["name"].lower(), row["due"] or 0))
     return summarize(rows, {"start": int(period_start), "end": int(period_end), "now": int(now)})
@@ -344,8 +348,8 @@ def _with_times(upcoming):
 
 
 def _due_runs_for(definition, by_id, period_start, period_end, public_zones, memo):
-    """``(row base, due runs, None)`` for one definition, each due run ``(due, epoch, local text, deadline, window
-    end)``; or ``(row base, (), the unknown_schedule row)`` when its schedule cannot be read."""
+    """``(row base, due runs, None)`` for one definition, each due run ``(its row so far, due epoch, deadline, window
+    end, time zone)``; or ``(row base, (), the unknown_schedule row)`` when its schedule cannot be read."""
     name = definition.get("name") or "scan #%s" % definition.get("id")
     zone_name = (definition.get("zone") or {}).get("name") or ""
     scan_visibility = visibility(zone_name, public_zones)
@@ -377,7 +381,9 @@ def _due_runs_for(definition, by_id, period_start, period_end, public_zones, mem
             break
         deadline = start + hours * 3600
         following = upcoming[index + 1][1] if index + 1 < len(upcoming) else deadline
-        runs.append((due, start, due_local, deadline, min(deadline, following)))
+        # the row's part that needs no result, made before the results are in
+        row = dict(base, due=int(start), due_local=due_local, deadline=int(deadline))
+        runs.append((row, start, deadline, min(deadline, following), due.tzinfo))
     return base, runs, None
 
 
