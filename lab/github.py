@@ -13,10 +13,18 @@ filtered by ``state``, ``labels``, ``creator``, ``assignee``, ``since``, sorted 
 paginated with ``per_page`` (30 by default, at most 100) / ``page`` and a ``Link`` header that keeps the query.
 A token without push access (``github.push_access: false`` in a scenario) may open issues, but GitHub drops their
 labels, assignees and milestone silently, as documented for "Create an issue".
+
+The contents API (files of the repository's default branch), in the object media type the contract describes
+(``Accept: application/vnd.github.object``: a directory is an object with ``entries``): a file's ``sha`` is its git
+blob id; ``PUT`` creates (201) or, with the file's current ``sha``, replaces it (200); a ``sha`` that is not the
+file's current one is refused with 409 ``<path> does not match <sha>``, an existing file written without a ``sha``
+with 422 (``"sha" wasn't supplied``), so two writers never both win; ``DELETE`` needs the current ``sha`` too.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import secrets
 import threading
@@ -56,7 +64,8 @@ class GitHub:
         self.repositories = {}
         self.next_id = 5000
         for name in spec.get("repositories") or ["alchemy-conductors/team"]:
-            self.repositories[name] = {"issues": {}, "next": 1, "labels": {}, "id": self._id(), "full_name": name}
+            self.repositories[name] = {"issues": {}, "next": 1, "labels": {}, "id": self._id(), "full_name": name,
+                                       "files": {}}
             for label in spec.get("labels") or ():
                 self._label(self.repositories[name], label)
         self.base_url = ""
@@ -258,6 +267,89 @@ class GitHub:
         names = [label if isinstance(label, str) else label.get("name") for label in labels or []]
         return [name for name in names if name]
 
+    # --- contents --------------------------------------------------------------------------------------------------
+
+    def _entry(self, repo, path, data=None):
+        """The contract's description of a file (with ``content`` when ``data`` is given) or of a directory."""
+        base = "%s/repos/%s/contents/%s" % (self.api, repo["full_name"], path)
+        html = "%s/%s/blob/main/%s" % (self.base_url, repo["full_name"], path)
+        name = path.rsplit("/", 1)[-1]
+        if path in repo["files"]:
+            stored = repo["files"][path]
+            entry = {"type": "file", "size": len(stored), "name": name, "path": path, "sha": blob_sha(stored),
+                     "url": base, "git_url": "%s/repos/%s/git/blobs/%s" % (self.api, repo["full_name"], blob_sha(stored)),
+                     "html_url": html, "download_url": "%s/raw/%s/main/%s" % (self.base_url, repo["full_name"], path)}
+            entry["_links"] = {"git": entry["git_url"], "html": html, "self": base}
+            if data is not None:
+                # GitHub's base64 breaks its lines every 60 characters
+                encoded = base64.b64encode(data).decode("ascii")
+                entry.update(content="\n".join(encoded[i:i + 60] for i in range(0, len(encoded), 60)) + "\n",
+                             encoding="base64")
+            return entry
+        return {"type": "dir", "size": 0, "name": name, "path": path, "sha": hashlib.sha1(path.encode()).hexdigest(),
+                "url": base, "git_url": None, "html_url": html, "download_url": None,
+                "_links": {"git": None, "html": html, "self": base}}
+
+    def _commit(self, message):
+        sha = secrets.token_hex(20)
+        when = stamp(self.clock.now())
+        who = {"name": self.login, "email": "%s@users.noreply.github.example" % self.login, "date": when}
+        return {"sha": sha, "node_id": "C_" + sha[:20], "url": "%s/repos/commits/%s" % (self.api, sha), "author": who,
+                "committer": who, "message": message, "tree": {"url": self.api, "sha": secrets.token_hex(20)},
+                "parents": [], "verification": {"verified": False, "reason": "unsigned", "signature": None,
+                                                "payload": None, "verified_at": None}}
+
+    def ep_get_contents_path(self, request, repo, args, _body):
+        path = args["path"].strip("/")
+        # the object media type (what the contract describes) or GitHub's default JSON (a directory as an array),
+        # which the contract's extract does not hold: the answer check then counts it against the client
+        whole = OBJECT in request.headers.get("Accept", "")
+        kind = OBJECT if whole else "application/json"
+        with self.lock:
+            files = repo["files"]
+            if path in files:
+                return json_response(self._entry(repo, path, files[path]), content_type=kind)
+            below = sorted({p[len(path) + 1:].split("/", 1)[0] for p in files if p.startswith(path + "/")})
+            if not below:
+                return error(404, "Not Found")
+            entries = [self._entry(repo, "%s/%s" % (path, name)) for name in below]
+            if not whole:
+                return json_response(entries)
+            answer = self._entry(repo, path)
+            answer["entries"] = entries
+            return json_response(answer, content_type=OBJECT)
+
+    def ep_put_contents_path(self, request, repo, args, body):
+        path = args["path"].strip("/")
+        try:
+            data = base64.b64decode(body["content"], validate=True)
+        except ValueError:
+            return error(422, "Validation Failed", errors=[{"resource": "Commit", "field": "content", "code": "invalid"}])
+        with self.lock:
+            current = repo["files"].get(path)
+            if current is not None and "sha" not in body:
+                return error(422, "Invalid request.\n\n\"sha\" wasn't supplied.")
+            if body.get("sha") is not None and (current is None or body["sha"] != blob_sha(current)):
+                if current is None:
+                    return error(404, "Not Found")
+                return error(409, "%s does not match %s" % (path, body["sha"]))
+            repo["files"][path] = data
+            answer = {"content": self._entry(repo, path), "commit": self._commit(body["message"])}
+        return json_response(answer, status=200 if current is not None else 201)
+
+    def ep_delete_contents_path(self, request, repo, args, body):
+        path = args["path"].strip("/")
+        with self.lock:
+            current = repo["files"].get(path)
+            if current is None:
+                return error(404, "Not Found")
+            if body["sha"] != blob_sha(current):
+                return error(409, "%s does not match %s" % (path, body["sha"]))
+            del repo["files"][path]
+            return json_response({"content": None, "commit": self._commit(body["message"])})
+
+    # --- issues ------------------------------------------------------------------------------------------------------
+
     def ep_get_issues(self, request, repo, args, _body):
         state = args.get("state", "open")
         labels = [name.strip() for name in (args.get("labels") or "").split(",") if name.strip()]
@@ -362,6 +454,14 @@ class GitHub:
         page = max(int(args.get("page") or 1), 1)
         return json_response({"total_count": len(items), "incomplete_results": False, "search_type": "lexical",
                               "items": items[(page - 1) * per_page: page * per_page]})
+
+
+OBJECT = "application/vnd.github.object"
+
+
+def blob_sha(data):
+    """The git blob id of ``data`` (what GitHub's contents API calls a file's ``sha``)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def _split_query(text):

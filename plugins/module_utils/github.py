@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, Conductors SRE
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A small client for GitHub (Enterprise) issues through the REST API v3.
+"""A small client for GitHub (Enterprise) issues and repository files through the REST API v3.
 
 Reads are retried by the transport; creating an issue or a comment is never retried blind (GitHub does
 not de-duplicate them). When the answer to such a POST is lost - a 5xx, a timeout, a dropped connection -
@@ -14,23 +14,36 @@ Every list is read to its end by following the ``Link`` header's ``rel="next"``.
 with ``x-ratelimit-remaining: 0`` and ``x-ratelimit-reset``, or a secondary limit with ``retry-after``) is waited
 out when the wait fits in the client's timeout - the refused request was not carried out, so it is sent again,
 a POST too -; otherwise the client fails saying when to retry.
+
+Files go through the contents API, in its object media type: a file is read with its ``sha`` (its git blob id), and
+written back only with that ``sha``. GitHub refuses a write whose ``sha`` is no longer the file's (409), or a
+write without one over a file that exists (422): :class:`StaleError`, on which the caller reads again. That is the
+compare-and-swap every shared record and lease relies on.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 import time
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from urllib.parse import quote
 
 from ansible.module_utils.basic import env_fallback
 
-from .transport import ApiClient, ApiError, HttpClient, TransportError, decode_json, http_argument_spec
+from .transport import ApiClient, ApiError, HttpClient, NotFoundError, TransportError, decode_json, http_argument_spec
 
 SYSTEM = "GitHub"
 # 429 is GitHub's rate limit: the client reads its headers (the transport would wait blindly, or for hours)
 RETRY_STATUSES = (500, 502, 503, 504)
 SECONDARY_LIMIT_WAIT = 60  # "Otherwise, wait for at least one minute before retrying" (GitHub's REST API docs)
+# The contents API's media type that answers a directory as an object with ``entries`` (the one the contract holds)
+CONTENTS_OBJECT = "application/vnd.github.object"
+
+
+class StaleError(ApiError):
+    """A file was written with a ``sha`` that is no longer its own (someone changed it first): read it again."""
 
 GITHUB_ARGUMENT_SPEC = dict(
     api_url=dict(type="str", default="https://api.github.com", fallback=(env_fallback, ["GITHUB_API_URL"])),
@@ -70,10 +83,10 @@ class GitHubClient(ApiClient):
         })
         self.repository = repository
 
-    def _call(self, method, path, expected, params=None, body=None):
+    def _call(self, method, path, expected, params=None, body=None, headers=None):
         """One request (sent again after a rate limit it may wait out); (decoded body, response) or an ApiError."""
         while True:
-            response = self.http.request(method, path, params=params, json_body=body)
+            response = self.http.request(method, path, params=params, json_body=body, headers=headers)
             shown = self.http.url(path)[len(self.http.base_url):] or "/"
             shown = shown.split("?", 1)[0]
             data = decode_json(response, SYSTEM, method, shown) if response.content else None
@@ -148,6 +161,65 @@ class GitHubClient(ApiClient):
         body = fit_body(body)
         return self._create("repos/%s/issues/%d/comments" % (self.repository, number), {"body": body},
                             lambda: next((c for c in reversed(self.list_comments(number)) if c.get("body") == body), None))
+
+
+    # --- files (the contents API) ---------------------------------------------------------------------------------
+
+    def _contents(self, path):
+        return "repos/%s/contents/%s" % (self.repository, quote(path.strip("/")))
+
+    def read_file(self, path):
+        """``(text, sha)`` of a file of the repository, or ``(None, None)`` when there is none."""
+        try:
+            data, _response = self._call("GET", self._contents(path), (200,), headers={"Accept": CONTENTS_OBJECT})
+        except NotFoundError:
+            return None, None
+        if not isinstance(data, dict) or data.get("type") != "file":
+            raise ApiError("%s is not a file (%s)" % (path, data.get("type") if isinstance(data, dict) else data),
+                           SYSTEM, "GET", "/" + self._contents(path))
+        return base64.b64decode(data.get("content") or "").decode("utf-8"), data["sha"]
+
+    def list_files(self, path):
+        """The names of the files directly in the directory ``path`` (empty when it does not exist)."""
+        try:
+            data, _response = self._call("GET", self._contents(path), (200,), headers={"Accept": CONTENTS_OBJECT})
+        except NotFoundError:
+            return []
+        entries = data.get("entries") if isinstance(data, dict) else None
+        return sorted(e["name"] for e in entries or () if isinstance(e, dict) and e.get("type") == "file")
+
+    def write_file(self, path, text, message, sha=None):
+        """Create the file (``sha`` None) or replace the version ``sha``; returns the new ``sha``. StaleError when the
+        file is not (or no longer) that version. Never sent twice blind: a lost answer is read back."""
+        body = {"message": message, "content": base64.b64encode(text.encode("utf-8")).decode("ascii")}
+        if sha is not None:
+            body["sha"] = sha
+        try:
+            data, _response = self._call("PUT", self._contents(path), (200, 201), body=body)
+        except ApiError as exc:
+            if exc.status == 409 or (exc.status == 422 and "sha" in (exc.message or "")):
+                raise StaleError("%s changed since it was read" % path, SYSTEM, "PUT", "/" + self._contents(path),
+                                 status=exc.status, detail=exc.detail) from exc
+            if not answer_lost(exc):
+                raise
+            now, now_sha = self.read_file(path)
+            if now == text:  # the write arrived
+                return now_sha
+            raise
+        return data["content"]["sha"]
+
+    def delete_file(self, path, sha, message):
+        """Remove the version ``sha`` of the file; StaleError when it is no longer that version, nothing when it is
+        already gone."""
+        try:
+            self._call("DELETE", self._contents(path), (200,), body={"message": message, "sha": sha})
+        except NotFoundError:
+            return
+        except ApiError as exc:
+            if exc.status == 409:
+                raise StaleError("%s changed since it was read" % path, SYSTEM, "DELETE", "/" + self._contents(path),
+                                 status=exc.status) from exc
+            raise
 
 
 # GitHub refuses an issue or comment body longer than this with 422 ("body is too long (maximum is 65536 characters)")

@@ -1,0 +1,131 @@
+"""The shared store (a local directory, or a GitHub repository through the contents API) and the zone lease on it.
+
+The GitHub store runs against the lab's GitHub Enterprise stand-in, held to the GHES 3.19 contract (a request it
+refuses or an answer that does not fit fails the test)."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils import lease
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils.github import GitHubClient
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils.store import Conflict, GitHubStore, LocalStore
+
+ZONE = "ALC_Prod_WDC06_SZ"
+NOW = 1_800_000_000
+
+
+def github_client(lab):
+    s = lab.settings
+    return GitHubClient(s["GITHUB_API_URL"], s["GITHUB_TOKEN"], s["GITHUB_REPOSITORY"], ca_path=s["GITHUB_CA_PATH"])
+
+
+@pytest.fixture(params=["local", "github"])
+def backend(request, tmp_path, lab_factory):
+    """(a factory of stores on one shared place, the lab or None): each call is another run's own store object."""
+    if request.param == "local":
+        return (lambda: LocalStore(str(tmp_path / "store"))), None
+    lab = lab_factory("default")
+    return (lambda: GitHubStore(github_client(lab))), lab
+
+
+def test_compare_and_swap(backend):
+    make, lab = backend
+    store = make()
+    assert store.read("records/a.json") == (None, None) and store.names("records") == []
+    first = store.write("records/a.json", "one\n")
+    with pytest.raises(Conflict):
+        store.write("records/a.json", "two\n")  # created meanwhile: a create does not overwrite
+    second = store.write("records/a.json", "two\n", first)
+    assert second != first and store.read("records/a.json") == ("two\n", second)
+    with pytest.raises(Conflict):
+        store.write("records/a.json", "three\n", first)  # a stale version is refused, nothing written
+    with pytest.raises(Conflict):
+        store.delete("records/a.json", first)
+    assert store.read("records/a.json") == ("two\n", second)
+    store.write("records/b.json", "{}")
+    assert store.names("records") == ["a.json", "b.json"]
+    store.delete("records/a.json", second)
+    store.delete("records/a.json", second)  # gone already: nothing to do
+    assert store.read("records/a.json") == (None, None) and store.names("records") == ["b.json"]
+    for bad in ("../x", "/etc/passwd", "a/../../b", "", "a//b", "a b"):
+        with pytest.raises(ValueError):
+            store.read(bad)
+    if lab is not None:
+        # GitHub did the compare-and-swap: the refused writes are its 422 (no sha over a file) and 409 (stale sha)
+        puts = [(e["method"], e["status"]) for e in lab.requests("github") if e["method"] in ("PUT", "DELETE")]
+        assert puts == [("PUT", 201), ("PUT", 422), ("PUT", 200), ("PUT", 409), ("DELETE", 409), ("PUT", 201),
+                        ("DELETE", 200), ("DELETE", 404)]
+        files = lab.world.github.repositories["alchemy-conductors/team"]["files"]
+        assert sorted(files) == ["remediation/records/b.json"]
+
+
+@pytest.mark.parametrize("current, run_id, now, verdict", [
+    (None, "r1", NOW, "take"),
+    ({"run_id": "r1", "expires": NOW + 10}, "r1", NOW, "renew"),
+    ({"run_id": "r0", "expires": NOW + 10}, "r1", NOW, "held"),
+    ({"run_id": "r0", "expires": NOW}, "r1", NOW, "take_over"),
+    ({"unreadable": "not a lease"}, "r1", NOW, "take_over"),
+])
+def test_decide(current, run_id, now, verdict):
+    assert lease.decide(current, run_id, now) == verdict
+
+
+def test_a_lease_is_held_taken_over_when_expired_and_given_back_by_its_holder_only(backend):
+    make, _lab = backend
+    store = make()
+    first = {"run_id": "20261130T090000Z-aaaaaa", "who": "awx job 41", "where": "awx-ee-1"}
+    got = lease.take(store, ZONE, first, 3600, NOW)
+    assert got["taken"] and got["verdict"] == "take" and got["lease"]["expires"] == NOW + 3600
+    second = {"run_id": "20261130T091000Z-bbbbbb", "who": "sre", "where": "laptop"}
+    held = lease.take(make(), ZONE, second, 3600, NOW + 600)
+    assert not held["taken"] and held["verdict"] == "held"
+    assert (held["lease"]["run_id"], held["lease"]["who"], held["lease"]["since"]) == (first["run_id"], "awx job 41", NOW)
+    assert not lease.give_back(make(), ZONE, second["run_id"])  # not its lease
+    renewed = lease.take(store, ZONE, first, 3600, NOW + 1200)
+    assert renewed["verdict"] == "renew" and renewed["lease"]["since"] == NOW and renewed["lease"]["expires"] == NOW + 4800
+    over = lease.take(make(), ZONE, second, 3600, NOW + 4800)  # the first run died: its lease ran out
+    assert over["taken"] and over["verdict"] == "take_over"
+    assert over["lease"]["took_over"] == {"run_id": first["run_id"], "who": "awx job 41", "where": "awx-ee-1",
+                                          "since": NOW, "expires": NOW + 4800}
+    assert not lease.give_back(store, ZONE, first["run_id"])  # the dead run's lease is gone: nothing of it to remove
+    assert lease.give_back(make(), ZONE, second["run_id"])
+    assert store.read(lease.lease_name(ZONE)) == (None, None)
+
+
+def test_a_lease_file_that_is_not_a_lease_is_taken_over_and_named(backend):
+    make, _lab = backend
+    store = make()
+    store.write(lease.lease_name(ZONE), "{not json")
+    got = lease.take(store, ZONE, {"run_id": "r1"}, 60, NOW)
+    assert got["verdict"] == "take_over" and "unreadable" in got["lease"]["took_over"]
+
+
+def test_of_runs_that_take_a_zone_at_the_same_moment_exactly_one_gets_it(backend):
+    make, _lab = backend
+    outcomes, start = {}, threading.Barrier(6)
+
+    def run(number):
+        store = make()
+        start.wait()
+        outcomes[number] = lease.take(store, ZONE, {"run_id": "run-%d" % number}, 3600, NOW)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    winners = [n for n, got in outcomes.items() if got["taken"]]
+    assert len(outcomes) == 6 and len(winners) == 1
+    holder = json.loads(make().read(lease.lease_name(ZONE))[0])["run_id"]
+    assert holder == "run-%d" % winners[0]
+    assert all(got["lease"]["run_id"] == holder for got in outcomes.values())
+
+
+def test_zone_names_are_checked():
+    for bad in ("../x", "a/b", "", "x" * 200, None):
+        with pytest.raises(ValueError):
+            lease.lease_name(bad)
