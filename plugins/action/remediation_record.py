@@ -11,10 +11,13 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils import record as rec
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils.store import open_store, spec_for
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils.transport import ApiError
 
 ARGUMENT_SPEC = {
     "event": {"type": "str", "required": True, "choices": ["start", "add", "finish"]},
     "dir": {"type": "path"},
+    "store": {"type": "str", "default": "local", "choices": ["local", "github"]},
     "branch": {"type": "str"},
     "subject": {"type": "str"},
     "kind": {"type": "str", "default": "done", "choices": ["found", "done", "left"]},
@@ -23,7 +26,19 @@ ARGUMENT_SPEC = {
     "details": {"type": "dict", "default": {}},
     "outcome": {"type": "str"},
 }
-REQUIRED = {"start": ("dir", "branch", "subject"), "add": ("step", "text"), "finish": ("outcome",)}
+REQUIRED = {"start": ("branch", "subject"), "add": ("step", "text"), "finish": ("outcome",)}
+
+
+def where(spec, record, index=0):
+    """Where one of the record's files is: a local path, or ``github:<repository>/<path>``."""
+    name = rec.names(record)[index]
+    if spec["kind"] == "local":
+        return os.path.join(spec["dir"], name)
+    return "github:%s/%s/%s" % (spec["repository"], spec["root"], name)
+
+
+def describe(spec):
+    return spec["dir"] if spec["kind"] == "local" else "github:%s/%s" % (spec["repository"], spec["root"])
 
 
 class ActionModule(ActionBase):
@@ -40,37 +55,42 @@ class ActionModule(ActionBase):
         missing = [name for name in REQUIRED[event] if args.get(name) in (None, "")]
         if missing:
             raise AnsibleActionFail("event=%s needs %s" % (event, ", ".join(missing)))
-        if event == "start":
-            record = rec.new_record(args["branch"], args["subject"], play=task_vars.get("ansible_play_name", ""),
-                                    check_mode=bool(self._task.check_mode))
-            directory = args["dir"]
-            # a run of the same branch and subject that never closed its record was interrupted: say so, and
-            # name it, so that the two records read as one story (the roles continue from what it recorded)
-            earlier = rec.unfinished(directory, args["branch"], args["subject"]) if os.path.isdir(directory) else []
-            if earlier and not record["check_mode"]:
-                record["continues"] = [r["run_id"] for r in earlier]
-                for old in earlier:
-                    last = (old.get("entries") or [{}])[-1]
-                    record = rec.add_entry(record, "found", "Start", (
-                        "run %s, started %s, never finished (interrupted, or still running elsewhere); its last entry: "
-                        "%s" % (old["run_id"], old["started"], last.get("text", "none"))),
-                        {"event": "run_unfinished", "run_id": old["run_id"], "record": rec.paths(directory, old)[0]})
-        else:
-            current = task_vars.get("remediation_record_data")
-            if not isinstance(current, dict) or "files" not in current:
-                raise AnsibleActionFail("no remediation record was started on this host (event=start comes first)")
-            directory = os.path.dirname(current["files"]["json"])
-            record = rec.read(directory, current)
-            if event == "add":
-                record = rec.add_entry(record, args["kind"], args["step"], args["text"], args["details"])
-            else:
-                record = rec.finish(record, args["outcome"])
-        json_path, md_path = rec.paths(directory, record)
-        record = dict(record, files={"json": json_path, "markdown": md_path})
         try:
-            rec.write(directory, record)
-        except OSError as exc:
-            raise AnsibleActionFail("cannot write the remediation record in %s: %s" % (directory, exc)) from exc
+            if event == "start":
+                if args["store"] == "local" and not args.get("dir"):
+                    raise AnsibleActionFail("event=start needs dir (the record directory) with store=local")
+                spec = spec_for(args["store"], args.get("dir"))
+                store = open_store(spec)
+                record = rec.new_record(args["branch"], args["subject"], play=task_vars.get("ansible_play_name", ""),
+                                        check_mode=bool(self._task.check_mode))
+                # a run of the same branch and subject that never closed its record was interrupted: say so, and
+                # name it, so that the two records read as one story (the roles continue from what it recorded)
+                earlier = rec.unfinished_in(store, args["branch"], args["subject"])
+                if earlier and not record["check_mode"]:
+                    record["continues"] = [r["run_id"] for r in earlier]
+                    for old in earlier:
+                        last = (old.get("entries") or [{}])[-1]
+                        record = rec.add_entry(record, "found", "Start", (
+                            "run %s, started %s, never finished (interrupted, or still running elsewhere); its last "
+                            "entry: %s" % (old["run_id"], old["started"], last.get("text", "none"))),
+                            {"event": "run_unfinished", "run_id": old["run_id"], "record": where(spec, old)})
+            else:
+                current = task_vars.get("remediation_record_data")
+                if not isinstance(current, dict) or "files" not in current:
+                    raise AnsibleActionFail("no remediation record was started on this host (event=start comes first)")
+                spec = current.get("store") or spec_for("local", os.path.dirname(current["files"]["json"]))
+                store = open_store(spec)
+                record = rec.current(store, current)
+                if event == "add":
+                    record = rec.add_entry(record, args["kind"], args["step"], args["text"], args["details"])
+                else:
+                    record = rec.finish(record, args["outcome"])
+            record = dict(record, store=spec, files={"json": where(spec, record), "markdown": where(spec, record, 1)})
+            rec.save(store, record)
+        except ValueError as exc:
+            raise AnsibleActionFail("remediation record: %s" % exc) from exc
+        except (OSError, ApiError) as exc:
+            raise AnsibleActionFail("cannot write the remediation record in %s: %s" % (describe(spec), exc)) from exc
         facts = {"remediation_record_data": record}
         if event == "start":  # what the unfinished runs recorded, for the roles that continue them
             facts["remediation_record_continued"] = earlier if not record["check_mode"] else []

@@ -9,7 +9,8 @@ name: remediation_history
 short_description: What earlier remediation runs recorded about a scanner
 version_added: 0.1.0
 description:
-  - Reads the remediation records (C(remediation-*.json)) in O(dir) and returns, oldest first, the entries whose
+  - Reads the remediation records (C(remediation-*.json)) of the run's store (O(store), or the directory O(dir)) and
+    returns, oldest first, the entries whose
     C(details.scanner) is one of the terms and that carry a C(details.event) (C(ladder_failed), C(os_reload_sent),
     C(os_reload_done), C(bootstrap_confirmed), C(bastion_registered), C(reenable_requested), ...).
   - The OS reload branch uses it so that a re-run never reloads a scanner twice and picks up where the last run
@@ -24,9 +25,15 @@ options:
     elements: str
     required: true
   dir:
-    description: The record directory (C(remediation_record_dir)).
+    description: The record directory (C(remediation_record_dir)) of a local store. One of O(dir) and O(store) is
+      needed.
     type: path
-    required: true
+  store:
+    description:
+      - The store of the run's record (C(remediation_record_data.store)) - a local directory or the team's GitHub
+        repository, whose settings (C(GITHUB_API_URL), C(GITHUB_TOKEN), C(GITHUB_REPOSITORY)) come from the
+        environment. With it, every run reads the same history wherever it ran.
+    type: dict
   since_hours:
     description: Only entries of the last this many hours (0 for all).
     type: float
@@ -37,7 +44,7 @@ EXAMPLES = r"""
 - name: What was done to the scanner in the last week
   ansible.builtin.set_fact:
     history: "{{ lookup('conductors.nessus_compliance.remediation_history', 'prod-wdc06-infra-nessus-01',
-                         dir=remediation_record_dir, wantlist=true) }}"
+                         store=remediation_record_data.store, wantlist=true) }}"
 """
 
 RETURN = r"""
@@ -49,10 +56,13 @@ _raw:
 
 import datetime
 
+from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils import record as rec
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils.store import open_store, spec_for
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils.transport import ApiError
 
 display = Display()
 
@@ -64,7 +74,9 @@ def skipping(path, exc):
 class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         self.set_options(var_options=variables, direct=kwargs)
-        directory = self.get_option("dir")
+        spec = self.get_option("store") or (spec_for("local", self.get_option("dir")) if self.get_option("dir") else None)
+        if not spec:
+            raise AnsibleLookupError("remediation_history needs store (remediation_record_data.store) or dir")
         since_hours = self.get_option("since_hours")
         cutoff = None
         if since_hours:
@@ -74,9 +86,16 @@ class LookupModule(LookupBase):
         for term in terms:  # lookup('...', ['a', 'b']) and lookup('...', 'a', 'b') alike
             wanted.update(str(t) for t in (term if isinstance(term, (list, tuple)) else [term]))
         found = []
-        for path, record in rec.load_all(directory, on_error=skipping):
-            for entry in record.get("entries") or []:
-                details = entry.get("details") or {}
-                if details.get("scanner") in wanted and details.get("event") and (cutoff is None or entry.get("at", "") >= cutoff):
-                    found.append(dict(entry, run_id=record.get("run_id"), record=path))
+        try:
+            store = open_store(spec)
+            where = (lambda name: "%s/%s" % (spec["dir"], name)) if spec["kind"] == "local" else (
+                lambda name: "github:%s/%s/%s" % (spec.get("repository"), spec.get("root"), name))
+            for name, record in rec.load(store, since=cutoff, on_error=lambda n, exc: skipping(where(n), exc)):
+                for entry in record.get("entries") or []:
+                    details = entry.get("details") or {}
+                    if details.get("scanner") in wanted and details.get("event") and (
+                            cutoff is None or entry.get("at", "") >= cutoff):
+                        found.append(dict(entry, run_id=record.get("run_id"), record=where(name)))
+        except (ValueError, OSError, ApiError) as exc:
+            raise AnsibleLookupError("remediation_history: cannot read the records: %s" % exc) from exc
         return sorted(found, key=lambda e: e.get("at", ""))

@@ -45,6 +45,7 @@ CONTENTS_OBJECT = "application/vnd.github.object"
 class StaleError(ApiError):
     """A file was written with a ``sha`` that is no longer its own (someone changed it first): read it again."""
 
+
 GITHUB_ARGUMENT_SPEC = dict(
     api_url=dict(type="str", default="https://api.github.com", fallback=(env_fallback, ["GITHUB_API_URL"])),
     token=dict(type="str", required=True, no_log=True, fallback=(env_fallback, ["GITHUB_TOKEN"])),
@@ -161,7 +162,6 @@ class GitHubClient(ApiClient):
         body = fit_body(body)
         return self._create("repos/%s/issues/%d/comments" % (self.repository, number), {"body": body},
                             lambda: next((c for c in reversed(self.list_comments(number)) if c.get("body") == body), None))
-
 
     # --- files (the contents API) ---------------------------------------------------------------------------------
 

@@ -4,18 +4,24 @@
 """The remediation record: what a run found, did and left for a human. Pure functions and one writer.
 
 The record is the run's own evidence. It is written after every entry, JSON and Markdown side by side,
-each through a temporary file and an atomic rename, so that a run that stops half-way (a timeout, a
-killed job) leaves a whole file describing everything up to that point.
+each whole (a temporary file and an atomic rename, or one commit), so that a run that stops half-way (a
+timeout, a killed job) leaves a whole file describing everything up to that point.
+
+Records live in a store (store.py): a local directory (the default), or a GitHub repository that every AWX job,
+Jenkins agent and laptop shares, so that the next run reads the history of all the runs before it wherever they
+ran. ``save``, ``load``, ``unfinished`` and ``current`` work on either; the directory functions below them are the
+same on a local store.
 """
 
 from __future__ import annotations
 
 import datetime
-import glob
 import json
 import os
+import re
 import secrets
-import tempfile
+
+from .store import Conflict, LocalStore
 
 KINDS = (("found", "Found"), ("done", "Done"), ("left", "Left for a human"))
 
@@ -58,54 +64,65 @@ def markdown(record):
     return "\n".join(lines)
 
 
-def paths(directory, record):
-    base = os.path.join(directory, "remediation-%s" % record["run_id"])
+NAME = re.compile(r"^remediation-(\d{8}T\d{6}Z)-[0-9a-f]+\.json$")
+
+
+def names(record):
+    """The record's two files in its store: ``remediation-<run id>.json`` and ``.md``."""
+    base = "remediation-%s" % record["run_id"]
     return base + ".json", base + ".md"
 
 
-def _atomic_write(path, text):
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-", suffix=os.path.basename(path))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o640)  # what a run found and did: for the team, not for every user of the machine
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def paths(directory, record):
+    return tuple(os.path.join(directory, name) for name in names(record))
 
 
-def write(directory, record):
-    """Write the record as JSON and Markdown; returns both paths."""
-    os.makedirs(directory, mode=0o755, exist_ok=True)
-    json_path, md_path = paths(directory, record)
-    _atomic_write(json_path, json.dumps(record, indent=2, sort_keys=False, default=str) + "\n")
-    _atomic_write(md_path, markdown(record))
-    return json_path, md_path
+def save(store, record):
+    """Write the record, JSON and Markdown, over whatever version of its files the store holds (each run writes its
+    own files only; one of its workers may have written the version before)."""
+    for name, text in zip(names(record), (json.dumps(record, indent=2, sort_keys=False, default=str) + "\n",
+                                          markdown(record))):
+        for _attempt in range(3):
+            _old, version = store.read(name)
+            try:
+                store.write(name, text, version)
+                break
+            except Conflict:
+                continue
+        else:
+            raise Conflict("%s kept changing while it was written" % name)
 
 
-def load_all(directory, on_error=None):
-    """Each record of ``directory`` as (path, record), in file-name order; ``on_error(path, exc)`` hears of a file
-    that cannot be read, which is skipped."""
-    for path in sorted(glob.glob(os.path.join(directory, "remediation-*.json"))):
-        try:
-            with open(path, encoding="utf-8") as handle:
-                record = json.load(handle)
-        except (OSError, ValueError) as exc:
-            if on_error is not None:
-                on_error(path, exc)
+def load(store, since=None, on_error=None):
+    """Each record of the store as (name, record), in name (start time) order; ``since`` (``YYYY-MM-DDTHH:MM:SSZ``)
+    skips the records started more than a day before it without reading them. ``on_error(name, exc)`` hears of a
+    file that cannot be read, which is skipped."""
+    floor = None
+    if since:
+        start = datetime.datetime.strptime(since, "%Y-%m-%dT%H:%M:%SZ") - datetime.timedelta(days=1)
+        floor = start.strftime("%Y%m%dT%H%M%SZ")
+    for name in store.names(""):
+        match = NAME.match(name)
+        if not match or (floor is not None and match.group(1) < floor):
             continue
-        yield path, record
+        try:
+            text, _version = store.read(name)
+            record = json.loads(text) if text is not None else None
+        except ValueError as exc:
+            if on_error is not None:
+                on_error(name, exc)
+            continue
+        if record is not None:
+            yield name, record
 
 
-def unfinished(directory, branch, subject, since_hours=24.0, now=None):
+def unfinished_in(store, branch, subject, since_hours=24.0, now=None):
     """Records of the same branch and subject, not in check mode, started in the last ``since_hours`` and never
     closed: runs that were interrupted (or are still running elsewhere). Oldest first; unreadable files are skipped."""
     now = now or datetime.datetime.now(datetime.timezone.utc)
     cutoff = (now - datetime.timedelta(hours=since_hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
     found = []
-    for dummy, record in load_all(directory):
+    for dummy, record in load(store, since=cutoff):
         if not isinstance(record, dict) or record.get("finished") or record.get("check_mode"):
             continue
         if record.get("branch") == branch and record.get("subject") == subject and record.get("started", "") >= cutoff:
@@ -113,12 +130,32 @@ def unfinished(directory, branch, subject, since_hours=24.0, now=None):
     return sorted(found, key=lambda r: r.get("started", ""))
 
 
-def read(directory, record):
-    """The record as last written (the file is the source of truth across loop items), or ``record``."""
-    json_path = paths(directory, record)[0]
+def current(store, record):
+    """The record as last written (the store is the source of truth across loop items and workers), or ``record``."""
     try:
-        with open(json_path, encoding="utf-8") as handle:
-            on_disk = json.load(handle)
-    except (OSError, ValueError):
+        text, _version = store.read(names(record)[0])
+        stored = json.loads(text) if text is not None else None
+    except ValueError:
         return record
-    return on_disk if on_disk.get("run_id") == record.get("run_id") else record
+    return stored if isinstance(stored, dict) and stored.get("run_id") == record.get("run_id") else record
+
+
+# -- the same on a local directory ------------------------------------------------------------------------------------
+
+def write(directory, record):
+    """Write the record as JSON and Markdown in ``directory``; returns both paths."""
+    save(LocalStore(directory), record)
+    return paths(directory, record)
+
+
+def load_all(directory, on_error=None):
+    for name, record in load(LocalStore(directory), on_error=on_error):
+        yield os.path.join(directory, name), record
+
+
+def unfinished(directory, branch, subject, since_hours=24.0, now=None):
+    return unfinished_in(LocalStore(directory), branch, subject, since_hours, now)
+
+
+def read(directory, record):
+    return current(LocalStore(directory), record)

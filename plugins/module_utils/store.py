@@ -27,7 +27,7 @@ import os
 import re
 import tempfile
 
-from .github import StaleError
+from .github import GitHubClient, StaleError
 
 # A stored name: relative, no "..", no empty part: what a record's or a lease's name can be.
 NAME = re.compile(r"^(?!.*(?:^|/)\.\.?(?:/|$))[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*$")
@@ -151,3 +151,39 @@ class GitHubStore:
             self.client.delete_file(self.where(name), version, "remediation: remove %s" % name)
         except StaleError as exc:
             raise Conflict(str(exc)) from exc
+
+
+GITHUB_SETTINGS = ("GITHUB_API_URL", "GITHUB_TOKEN", "GITHUB_REPOSITORY")
+
+
+def spec_for(kind, directory=None, root="remediation"):
+    """What a record keeps of its store (no secret: a GitHub store's settings are read from the environment)."""
+    if kind == "local":
+        if not directory:
+            raise ValueError("a local store needs its directory")
+        return {"kind": "local", "dir": directory}
+    if kind == "github":
+        return {"kind": "github", "repository": os.environ.get("GITHUB_REPOSITORY", ""), "root": root}
+    raise ValueError("store must be local or github, not %r" % (kind,))
+
+
+def open_store(spec, environ=None):
+    """The store a spec (from :func:`spec_for`) names. A GitHub store takes the collection's GitHub settings from the
+    environment: GITHUB_API_URL, GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_CA_PATH, GITHUB_VALIDATE_CERTS,
+    GITHUB_TIMEOUT; a missing one is a ValueError that names it, before any request."""
+    if spec.get("kind") == "local":
+        return LocalStore(spec["dir"])
+    if spec.get("kind") != "github":
+        raise ValueError("store must be local or github, not %r" % (spec.get("kind"),))
+    env = os.environ if environ is None else environ
+    missing = [name for name in GITHUB_SETTINGS if not env.get(name)]
+    if missing:
+        raise ValueError("the github store needs %s in the environment" % ", ".join(missing))
+    if spec.get("repository") and spec["repository"] != env["GITHUB_REPOSITORY"]:
+        raise ValueError("this record lives in %s, GITHUB_REPOSITORY names %s"
+                         % (spec["repository"], env["GITHUB_REPOSITORY"]))
+    validate = env.get("GITHUB_VALIDATE_CERTS", "true").strip().lower() not in ("0", "false", "no", "off")
+    client = GitHubClient(env["GITHUB_API_URL"], env["GITHUB_TOKEN"], env["GITHUB_REPOSITORY"],
+                          ca_path=env.get("GITHUB_CA_PATH") or None, validate_certs=validate,
+                          timeout=float(env.get("GITHUB_TIMEOUT") or 30))
+    return GitHubStore(client, spec.get("root") or "remediation")

@@ -28,14 +28,24 @@ author:
 options:
   event:
     description:
-      - V(start) begins a record (needs O(dir), O(branch), O(subject)); V(add) appends an entry (needs O(step),
-        O(text)); V(finish) records the outcome (needs O(outcome)).
+      - V(start) begins a record (needs O(branch), O(subject), and O(dir) with O(store=local)); V(add) appends an
+        entry (needs O(step), O(text)); V(finish) records the outcome (needs O(outcome)).
     type: str
     required: true
     choices: [start, add, finish]
   dir:
-    description: Directory of the records, created when missing; for O(event=start).
+    description: Directory of the records, created when missing; for O(event=start) with O(store=local).
     type: path
+  store:
+    description:
+      - Where the records live, for O(event=start); later events write where the record started.
+      - V(local) is O(dir). V(github) is the C(remediation/) folder of the GitHub repository named by C(GITHUB_REPOSITORY)
+        (with C(GITHUB_API_URL), C(GITHUB_TOKEN), and C(GITHUB_CA_PATH) when needed, from the environment), written
+        through the contents API, so that every run reads the same history wherever it ran (AWX execution
+        environments, Jenkins agents, laptops). Each write is a commit; a write whose version is stale is read again.
+    type: str
+    default: local
+    choices: [local, github]
   branch:
     description: The runbook branch (public scan, private scan, alert); for O(event=start).
     type: str
@@ -114,7 +124,8 @@ RETURN = r"""
 record:
   description:
     - The whole record (C(run_id), C(branch), C(subject), C(play), C(check_mode), C(started), C(finished),
-      C(outcome), C(entries) with C(at), C(kind), C(step), C(text), C(details), C(files), and C(continues) - the
+      C(outcome), C(entries) with C(at), C(kind), C(step), C(text), C(details), C(store) (C(kind) local with C(dir), or
+      github with C(repository) and C(root)), C(files) (paths, or C(github:<repository>/<path>)), and C(continues) - the
       run ids of unfinished earlier runs - when there were any). Also set as the fact
       C(remediation_record_data).
   returned: success

@@ -51,6 +51,8 @@ CASES = [
     case("duplicate-scanner", "a scanner listed in two zones of the table", PRIVATE,
          "scanner prod-wdc06-infra-nessus-01 is also in zone ALC_Prod_WDC06_SZ (duplicate scanner)", {"zone": ZONE},
          table=lambda text: text.replace("      - sup-wdc04-infra-nessus-01", "      - prod-wdc06-infra-nessus-01"), rc=None),
+    case("github-store-without-token", "records kept in the team's GitHub repository, with no GitHub token", PRIVATE,
+         "GitHub: not set: token (GITHUB_TOKEN)", {"zone": ZONE, "remediation_store": "github"}, env={"GITHUB_TOKEN": ""}),
     case("no-sc-credentials", "no Security Center credentials at all", PRIVATE, "Security Center: no credentials",
          {"zone": ZONE}, env={"TSC_ACCESS_KEY": "", "TSC_SECRET_KEY": "", "TSC_USERNAME": "", "TSC_PASSWORD": ""}),
     case("partial-sc-keys", "an access key without its secret key", PRIVATE,

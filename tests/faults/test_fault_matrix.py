@@ -29,12 +29,14 @@ NOTHING_HEALS = {"hung": True, "heals": {"rebootSoft": "hung", "rebootHard": "hu
 
 def case(name, fault, faults=(), scenario="default", machine=None, jobs=None, variables=None, env=None, rc=0,
          says=(), playbook="playbooks/remediate_private_scan.yml", evidence="ALC_Prod_WDC06_private_import", records=True,
-         world=None, logins=None):
+         world=None, logins=None, unchanged=False):
     """``evidence``: the scan every escalation must name; ``records``: whether the playbook keeps remediation records;
-    ``world``: scenario settings laid over the scenario's."""
+    ``world``: scenario settings laid over the scenario's; ``unchanged``: the run must stop before any change (only
+    reads reach the systems)."""
     return pytest.param(dict(fault=fault, faults=list(faults), scenario=scenario, machine=machine, jobs=jobs,
                              variables=variables or {}, env=env or {}, rc=rc, says=list(says), playbook=playbook,
-                             evidence=evidence, records=records, world=world or {}, logins=logins), id=name)
+                             evidence=evidence, records=records, world=world or {}, logins=logins,
+                             unchanged=unchanged), id=name)
 
 
 PUBLIC = dict(playbook="playbooks/remediate_public_scan.yml", scenario="public_scan", evidence="ALC_FR2_public_import",
@@ -48,6 +50,9 @@ COMPLIANCE = dict(playbook="playbooks/scan_compliance.yml", records=False,
 
 
 CASES = [
+    case("store-unreachable", "the github store (the team's repository) answers 503: no record can be kept",
+         [{"system": "github", "action": {"status": 503}}], variables={"remediation_store": "github"}, rc=2,
+         records=False, unchanged=True, says=["cannot write the remediation record in github:", "GitHub"]),
     case("sc-503-then-back", "Security Center 503 twice on the results, then answers",
          [{"system": "securitycenter", "method": "GET", "path": "^/rest/scanResult", "times": 2, "action": {"status": 503}}]),
     case("sc-maintenance-page", "Security Center answers an HTML maintenance page",
@@ -206,20 +211,39 @@ def test_fault(spec, lab_factory, tmp_path, request, matrix_row):
     if records and proc.returncode != 0:  # the record ends naming the step that stopped, or what was escalated
         assert re.match(r'^(Stopped: the run stopped at ".+": .+|.*[Ee]scalated to SOS: .+)', records[-1]["outcome"]), \
             records[-1]["outcome"]
+    if spec["unchanged"]:  # stopped before its first change: nothing but reads reached any system
+        assert [c for c in lab.calls() if not c.startswith("GET ")] == [], lab.calls()
     if spec["logins"] is not None:  # a refused login is never tried again: Security Center locks accounts
         assert lab.calls("securitycenter").count("POST /rest/token") == spec["logins"]
     if not spec["records"]:  # the compliance check: its report is written whatever happened
         assert list((tmp_path / "records" / "report").glob("scan_compliance.*")) or spec["rc"], "no report"
 
 
-def test_interrupted_mid_ladder_then_run_again(lab_factory, tmp_path, matrix_row):
+def shared_records(lab, into):
+    """The records the runs wrote to the lab's GitHub repository (the github store), copied into ``into``."""
+    into.mkdir(exist_ok=True)
+    files = lab.world.github.repositories[lab.world.github.repository]["files"]
+    for path, data in files.items():
+        if path.startswith("remediation/remediation-"):
+            (into / path.split("/", 1)[1]).write_bytes(data)
+    return into
+
+
+@pytest.mark.parametrize("store", ["local", "github"])
+def test_interrupted_mid_ladder_then_run_again(lab_factory, tmp_path, matrix_row, store):
     """The control node dies (SIGKILL) while the soft reboot it sent is under way; the playbook is run again.
 
     The second run does not send the soft reboot again: it finds the step in the first run's record, waits for its
-    outcome, goes on with the hard reboot (which heals), and names the unfinished run in its own record."""
+    outcome, goes on with the hard reboot (which heals), and names the unfinished run in its own record. With the
+    github store the two runs have record directories of their own (two AWX containers) and share only the team's
+    repository: the second continues the first all the same."""
     machine = {"nessusd": "stopped", "heals": {"rebootSoft": "stopped", "rebootHard": "running"}}
     lab = lab_factory(derived_scenario(tmp_path, "default", machine), speed=SPEED)
     variables = dict(FAST, zone=ZONE, remediation_record_dir=str(tmp_path / "records"))
+    second_variables = variables
+    if store == "github":
+        variables = dict(variables, remediation_store="github", remediation_record_dir=str(tmp_path / "container1"))
+        second_variables = dict(variables, remediation_record_dir=str(tmp_path / "container2"))
     args = ("playbooks/remediate_private_scan.yml", "-i", lab.settings["LAB_INVENTORY"], "-vvv")
     with open(tmp_path / "first.log", "w+", encoding="utf-8") as log:
         first = lab.start_playbook(*args, extra_vars=variables, output=log)
@@ -234,13 +258,20 @@ def test_interrupted_mid_ladder_then_run_again(lab_factory, tmp_path, matrix_row
             first.wait()
         log.seek(0)
         first_output = log.read()
-    second = lab.playbook(*args, extra_vars=variables)
+    second = lab.playbook(*args, extra_vars=second_variables)
     output = first_output + second.stdout + second.stderr
-    matrix_row("interrupted-mid-ladder", "control node killed during the soft reboot, the playbook run again",
+    matrix_row("interrupted-mid-ladder" + ("" if store == "local" else "-github-store"),
+               "control node killed during the soft reboot, the playbook run again"
+               + ("" if store == "local" else " in another container (records in GitHub)"),
                "killed, then rc %d" % second.returncode, sum(duplicates(lab).values()))
     assert second.returncode == 0, output[-3000:]
     assert power(lab) == [("prod-wdc06-infra-nessus-01", "rebootSoft"), ("prod-wdc06-infra-nessus-01", "rebootHard")]
-    interrupted, resumed = check_run(lab, output, tmp_path / "records")
+    records = tmp_path / "records"
+    if store == "github":
+        for container in ("container1", "container2"):  # nothing of the records stays in a container
+            assert not list((tmp_path / container).glob("remediation-*")), container
+        records = shared_records(lab, records)
+    interrupted, resumed = check_run(lab, output, records)
     assert interrupted["finished"] is None
     assert [e["details"] for e in interrupted["entries"] if e["details"].get("event") == "ladder_step"] == [
         {"scanner": "prod-wdc06-infra-nessus-01", "event": "ladder_step", "step": "reboot_soft"}]

@@ -58,7 +58,9 @@ def test_write_then_read_round_trips_and_leaves_no_temporary_file(tmp_path):
     json_path, md_path = rec.write(str(tmp_path / "reports"), record)
     assert json.loads(open(json_path, encoding="utf-8").read()) == record
     assert open(md_path, encoding="utf-8").read() == rec.markdown(record)
-    assert sorted(os.listdir(tmp_path / "reports")) == sorted([os.path.basename(json_path), os.path.basename(md_path)])
+    # the two files and the store's lock file (its compare-and-swap), nothing temporary
+    assert sorted(os.listdir(tmp_path / "reports")) == sorted([".lock", os.path.basename(json_path),
+                                                               os.path.basename(md_path)])
     assert rec.read(str(tmp_path / "reports"), dict(record, entries=[])) == record
     # what a run found and did is for the team: readable by the owner's group, not by every user of the machine
     assert {os.stat(p).st_mode & 0o777 for p in (json_path, md_path)} == {0o640}
