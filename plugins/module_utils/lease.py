@@ -44,23 +44,24 @@ def parse(text):
     return lease
 
 
-def decide(current, run_id, now):
-    """``take`` (free), ``renew`` (ours already), ``take_over`` (expired, or unreadable) or ``held`` (another run's,
-    still valid)."""
+def decide(current, run_id, now, dead=False):
+    """``take`` (free), ``renew`` (ours already), ``take_over`` (expired, unreadable, or its run is known to be
+    dead: ``dead``) or ``held`` (another run's, still valid)."""
     if current is None:
         return "take"
     if "unreadable" in current:
         return "take_over"
     if current.get("run_id") == run_id:
         return "renew"
-    if current["expires"] <= now:
+    if current["expires"] <= now or dead:
         return "take_over"
     return "held"
 
 
-def take(store, zone, holder, ttl_seconds, now):
+def take(store, zone, holder, ttl_seconds, now, is_dead=None):
     """Take ``zone``'s lease for ``holder`` (a dict with at least ``run_id``; ``who``, ``where`` are shown to the
-    others) until ``now + ttl_seconds``.
+    others) until ``now + ttl_seconds``. ``is_dead(lease)``, when given, says whether the run holding a lease is known
+    to be gone (its process on this machine has ended): its lease is taken over before it expires.
 
     Returns ``{"taken": bool, "verdict": take|renew|take_over|held, "lease": the lease now stored, "previous": the
     lease taken over or held}``. Raises Conflict when other runs kept changing the lease (ATTEMPTS times in a row).
@@ -69,7 +70,8 @@ def take(store, zone, holder, ttl_seconds, now):
     for _attempt in range(ATTEMPTS):
         text, version = store.read(name)
         current = parse(text)
-        verdict = decide(current, holder["run_id"], now)
+        dead = bool(current and "unreadable" not in current and is_dead is not None and is_dead(current))
+        verdict = decide(current, holder["run_id"], now, dead)
         if verdict == "held":
             return {"taken": False, "verdict": verdict, "lease": current, "previous": current}
         since = current["since"] if verdict == "renew" and current.get("since") else now
@@ -77,6 +79,7 @@ def take(store, zone, holder, ttl_seconds, now):
         if verdict == "take_over":
             lease["took_over"] = {key: current.get(key) for key in ("run_id", "who", "where", "since", "expires",
                                                                     "unreadable") if key in current}
+            lease["took_over"]["why"] = ("unreadable" if "unreadable" in current else "dead" if dead else "expired")
         try:
             store.write(name, json.dumps(lease, sort_keys=True, indent=1) + "\n", version)
         except Conflict:

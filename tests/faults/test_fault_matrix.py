@@ -277,6 +277,92 @@ def test_interrupted_mid_ladder_then_run_again(lab_factory, tmp_path, matrix_row
         {"scanner": "prod-wdc06-infra-nessus-01", "event": "ladder_step", "step": "reboot_soft"}]
     assert resumed["continues"] == [interrupted["run_id"]]
     events = [e["details"].get("event") for e in resumed["entries"] if e["details"].get("event")]
-    assert events[0] == "run_unfinished"
+    assert events[:2] == ["run_unfinished", "lease_take_over"]
+    # the killed run's lease did not block the zone for its 6 hours: its process on this machine had ended
+    (took,) = [e for e in resumed["entries"] if e["details"].get("event") == "lease_take_over"]
+    assert took["text"].startswith("took over the lease of %s: run %s " % (ZONE, interrupted["run_id"]))
+    assert took["text"].endswith("held it; that run's process on this machine has ended"), took["text"]
+    assert [e["details"]["event"] for e in interrupted["entries"] if e["details"].get("event", "").startswith("lease")] \
+        == ["lease_take"]
     assert [e for e in events if e.startswith("ladder")] == ["ladder_step_resumed", "ladder_step", "ladder_healed"]
     assert resumed["finished"] and resumed["outcome"].startswith("Scanning"), resumed["outcome"]
+
+
+@pytest.mark.parametrize("store", ["local", "github"])
+def test_two_runs_started_together_on_one_zone_one_heals_the_other_changes_nothing(lab_factory, tmp_path, matrix_row,
+                                                                                   store):
+    """An AWX schedule and an SRE by hand start the private branch on the same zone at the same moment: exactly one
+    takes the zone's lease, resubmits and reboots; the other records which run works on the zone, closes its record
+    and fails saying so, having sent nothing. With the github store the two runs share only the team's repository."""
+    lab = lab_factory("default", speed=SPEED)
+    args = ("playbooks/remediate_private_scan.yml", "-i", lab.settings["LAB_INVENTORY"], "-vvv")
+    runs = []
+    for number in (1, 2):
+        variables = dict(FAST, zone=ZONE, remediation_record_dir=str(tmp_path / "records"))
+        if store == "github":
+            variables.update(remediation_store="github", remediation_record_dir=str(tmp_path / ("container%d" % number)))
+        log = open(tmp_path / ("run%d.log" % number), "w+", encoding="utf-8")  # pylint: disable=consider-using-with
+        runs.append((lab.start_playbook(*args, extra_vars=variables, output=log), log))
+    outputs, codes = [], []
+    for proc, log in runs:
+        codes.append(proc.wait(600))
+        log.seek(0)
+        outputs.append(log.read())
+        log.close()
+    output = "\n".join(outputs)
+    matrix_row("two-runs-one-zone" + ("" if store == "local" else "-github-store"),
+               "two runs started together on one zone" + ("" if store == "local" else " (leases in GitHub)"),
+               "rc %s" % " and ".join(str(c) for c in codes), sum(duplicates(lab).values()))
+    assert sorted(codes) == [0, 2], output[-6000:]
+    assert power(lab) == [("prod-wdc06-infra-nessus-01", "rebootSoft")]
+    assert [c for c in lab.calls("securitycenter") if c.endswith("/launch")] == ["POST /rest/scan/9/launch"]
+    records = tmp_path / "records"
+    if store == "github":
+        records = shared_records(lab, records)
+    healed, stopped = sorted(check_run(lab, output, records), key=lambda r: r["outcome"].startswith("Not run"))
+    assert healed["outcome"].startswith("Scanning"), healed["outcome"]
+    assert stopped["outcome"].startswith("Not run: another run works on %s: run %s (" % (ZONE, healed["run_id"]))
+    # (it may have found the other run's record open, as it is while that run works: "interrupted, or still running")
+    events = [e["details"].get("event") for e in stopped["entries"] if e["details"].get("event")]
+    assert events[-1] == "lease_held" and set(events) <= {"run_unfinished", "lease_held"}, events
+    loser = outputs[codes.index(2)]
+    assert "another run works on %s: run %s" % (ZONE, healed["run_id"]) in loser
+    # the lease was given back at the end: the zone is free for the next run
+    assert lab.world.github.repositories[lab.world.github.repository]["files"].get(
+        "remediation/leases/%s.json" % ZONE) is None
+    assert not (tmp_path / "records" / "leases" / ("%s.json" % ZONE)).exists() or store == "github"
+
+
+@pytest.mark.parametrize("held", ["held", "expired"])
+def test_a_lease_left_by_a_run_elsewhere(lab_factory, tmp_path, matrix_row, held):
+    """The zone's lease was taken by a run on another machine (an AWX container): still valid, this run records who
+    holds it and changes nothing; expired (that run died), this run takes it over, says whose it was, and heals."""
+    lab = lab_factory("default", speed=SPEED)
+    leases = tmp_path / "records" / "leases"
+    leases.mkdir(parents=True)
+    now = time.time()
+    other = {"run_id": "20261130T080000Z-0ther0", "who": "AWX job 77 (Heal a scan zone)", "where": "awx-ee-5f7c",
+             "pid": 1, "since": now - 7200, "expires": now + (3600 if held == "held" else -60), "zone": ZONE}
+    (leases / ("%s.json" % ZONE)).write_text(json.dumps(other))
+    proc = lab.playbook("playbooks/remediate_private_scan.yml", "-i", lab.settings["LAB_INVENTORY"], "-vvv",
+                        extra_vars=dict(FAST, zone=ZONE, remediation_record_dir=str(tmp_path / "records")))
+    output = proc.stdout + proc.stderr
+    matrix_row("lease-" + held, "the zone's lease %s by a run on another machine" % (
+        "still held" if held == "held" else "left expired"), "rc %d" % proc.returncode, sum(duplicates(lab).values()))
+    (record,) = check_run(lab, output, tmp_path / "records")
+    entry = next(e for e in record["entries"] if e["details"].get("event", "").startswith("lease_"))
+    if held == "held":
+        assert proc.returncode == 2, output[-3000:]
+        assert [c for c in lab.calls() if not c.startswith("GET ")] == []  # nothing was changed
+        assert entry["details"]["event"] == "lease_held"
+        assert entry["text"].startswith("another run works on %s: run 20261130T080000Z-0ther0 (AWX job 77 (Heal a "
+                                        "scan zone) on awx-ee-5f7c, since " % ZONE)
+        assert record["outcome"] == "Not run: " + entry["text"] and "Not run: another run works on" in output
+        assert json.loads((leases / ("%s.json" % ZONE)).read_text()) == other  # left to its holder
+    else:
+        assert proc.returncode == 0, output[-3000:]
+        assert power(lab) == [("prod-wdc06-infra-nessus-01", "rebootSoft")]
+        assert entry["details"]["event"] == "lease_take_over"
+        assert entry["text"].startswith("took over the lease of %s: run 20261130T080000Z-0ther0 (AWX job 77" % ZONE)
+        assert "held it and it expired" in entry["text"]
+        assert not (leases / ("%s.json" % ZONE)).exists()  # given back at the end

@@ -90,10 +90,18 @@ def test_a_lease_is_held_taken_over_when_expired_and_given_back_by_its_holder_on
     over = lease.take(make(), ZONE, second, 3600, NOW + 4800)  # the first run died: its lease ran out
     assert over["taken"] and over["verdict"] == "take_over"
     assert over["lease"]["took_over"] == {"run_id": first["run_id"], "who": "awx job 41", "where": "awx-ee-1",
-                                          "since": NOW, "expires": NOW + 4800}
+                                          "since": NOW, "expires": NOW + 4800, "why": "expired"}
     assert not lease.give_back(store, ZONE, first["run_id"])  # the dead run's lease is gone: nothing of it to remove
     assert lease.give_back(make(), ZONE, second["run_id"])
     assert store.read(lease.lease_name(ZONE)) == (None, None)
+
+
+def test_a_lease_whose_run_is_known_dead_is_taken_over_before_it_expires(backend):
+    make, _lab = backend
+    lease.take(make(), ZONE, {"run_id": "r0", "where": "here", "pid": 4242}, 3600, NOW)
+    assert lease.take(make(), ZONE, {"run_id": "r1"}, 3600, NOW + 60, is_dead=lambda held: False)["verdict"] == "held"
+    over = lease.take(make(), ZONE, {"run_id": "r1"}, 3600, NOW + 60, is_dead=lambda held: held["pid"] == 4242)
+    assert over["taken"] and over["lease"]["took_over"]["why"] == "dead" and over["lease"]["took_over"]["run_id"] == "r0"
 
 
 def test_a_lease_file_that_is_not_a_lease_is_taken_over_and_named(backend):
