@@ -43,10 +43,20 @@ options:
     default: ""
   resume_hours:
     description:
-      - The records' steps are resumed when this is above 0 (the caller reads the records of that many hours).
-        V(0) takes every step whatever the records say.
+      - The records' steps of the last this many hours are resumed. V(0) takes every step whatever the records say.
     type: float
     default: 12
+  max_per_day:
+    description:
+      - At most this many reboot ladders are started on the scanner in 24 hours (the records of the last 24 hours
+        say how many were); when they were, the ladder is not started again and its outcome is V(failed) with
+        C(limited). V(0) sets no limit.
+    type: int
+    default: 2
+  now:
+    description: The time to judge the records' times against (ISO 8601, UTC); default the controller's clock, the
+      clock the records' times come from.
+    type: str
 """
 
 EXAMPLES = r"""
@@ -61,16 +71,28 @@ _value:
   description:
     - The ladder's state. C(outcome) is null while a step is next (C(next) - C(step), C(how) V(take) or V(resume),
       C(earlier) the earlier run's entry), else V(already_healthy), V(healed), V(reenable), V(failed) or V(planned).
+      C(limited) is true when the ladder was not started for the daily limit.
     - C(text) is what the record says about the outcome; C(taken) the earlier runs' steps; C(done) this run's.
   type: dict
 """
 
-from ansible_collections.conductors.nessus_compliance.plugins.module_utils.planner import start
+import datetime
+
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils.planner import ladders_started, start
 
 
-def ladder_start(history, scanner, steps, nessus, sc=None, then="", resume_hours=12.0):
-    resume = float(resume_hours or 0) > 0  # 0: every step is taken, whatever the records say
-    return start(scanner, steps, list(history or []) if resume else [], nessus, sc or None, then or "")
+def ladder_start(history, scanner, steps, nessus, sc=None, then="", resume_hours=12.0, max_per_day=2, now=None):
+    now = (datetime.datetime.strptime(now, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc) if now
+           else datetime.datetime.now(datetime.timezone.utc))
+
+    def since(hours):
+        return (now - datetime.timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    history = list(history or [])
+    hours = float(resume_hours or 0)  # 0: every step is taken, whatever the records say
+    resumable = [e for e in history if (e.get("at") or "") >= since(hours)] if hours > 0 else []
+    return start(scanner, steps, resumable, nessus, sc or None, then or "",
+                 ladders_today=ladders_started(history, since(24)), max_ladders=int(max_per_day or 0))
 
 
 class FilterModule:

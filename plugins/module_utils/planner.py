@@ -104,24 +104,48 @@ def look_again(nessus_state, scanner):
     return "not_healed"
 
 
-def start(scanner, steps, history, nessus_state, sc_scanner=None, then=""):
+def ladders_started(history, since):
+    """How many reboot ladders were started on the scanner at or after ``since`` (an ISO time): a ladder starts with
+    the first step recorded after the scanner healed (or ever), and goes on, over runs, until it heals again."""
+    count, open_ = 0, False
+    for entry in sorted(history, key=lambda e: e.get("at") or ""):
+        event = _event(entry)
+        if event in HEALED_EVENTS:
+            open_ = False
+        elif event == LADDER_STEP and not open_:
+            open_ = True
+            count += (entry.get("at") or "") >= since
+    return count
+
+
+def start(scanner, steps, history, nessus_state, sc_scanner=None, then="", ladders_today=0, max_ladders=0):
     """The ladder's state before its first step.
 
     ``nessus_state`` is what the scanner's Nessus answered (after waiting while it loads); ``sc_scanner`` is
     Security Center's record of it when Nessus was ready. Returns the state that :func:`observe` advances:
     ``outcome`` (None while steps are left), ``next`` (the step to take or resume, and how), ``taken`` (the
     steps earlier runs took since the scanner last healed), ``done`` (this run's steps) and ``healed_by``.
+
+    A new ladder (no step taken since the scanner last healed) is not started when ``ladders_today`` (the ladders
+    started on it in the last 24 hours, :func:`ladders_started`) has reached ``max_ladders`` (0: no limit): a scanner
+    that keeps breaking after its reboots is not rebooted in a loop. The outcome is then ``failed``, ``limited``.
     """
     taken = taken_since_heal(history)
     state = {"scanner": scanner, "steps": list(steps), "then": then, "taken": taken, "done": [], "planned": None,
              "later": [], "outcome": None, "healed_by": None, "situation": None, "next": None, "looked": [],
-             "sc_status": None, "text": None, "healed_earlier": False}
+             "sc_status": None, "text": None, "healed_earlier": False, "limited": False}
     if nessus_state == "ready" and (sc_scanner or {}).get("healthy"):
         state.update(outcome=HEALTHY, healed_by=taken[-1]["details"].get("step") if taken else "already healthy")
         if taken:
             state["healed_earlier"] = True
             state["text"] = "%s works again after the %s run %s took: nothing more to do" % (
                 scanner, ", ".join(STEP_WORDS[e["details"].get("step")] for e in taken), taken[-1].get("run_id"))
+        return state
+    if not taken and max_ladders and ladders_today >= max_ladders:
+        state.update(outcome=FAILED, limited=True, text=(
+            "%s broke again after %d reboot ladders in the last 24 hours (at most %d: reboot_ladder_max_per_day): no "
+            "further reboot; an OS reload (last resort) or IaaS support is needed" % (scanner, ladders_today,
+                                                                                      max_ladders)))
         return state
     return _advance(state, 0)
 

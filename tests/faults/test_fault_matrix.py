@@ -366,3 +366,38 @@ def test_a_lease_left_by_a_run_elsewhere(lab_factory, tmp_path, matrix_row, held
         assert entry["text"].startswith("took over the lease of %s: run 20261130T080000Z-0ther0 (AWX job 77" % ZONE)
         assert "held it and it expired" in entry["text"]
         assert not (leases / ("%s.json" % ZONE)).exists()  # given back at the end
+
+
+def test_a_scanner_healed_twice_today_is_not_rebooted_a_third_time(lab_factory, tmp_path, matrix_row):
+    """The records show two reboot ladders on prod-wdc06-infra-nessus-01 in the last 24 hours, each healed, and it is
+    down again: the limit (reboot_ladder_max_per_day, 2) stops a third ladder. No power command; the ladder ends
+    failed, says why, and the zone is escalated with it."""
+    lab = lab_factory("default", speed=SPEED)
+    records = tmp_path / "records"
+    records.mkdir()
+    now = time.time()
+    for hours_ago in (5, 3):
+        started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now - hours_ago * 3600))
+        healed = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now - hours_ago * 3600 + 600))
+        run_id = "%s-%06x" % (started.replace("-", "").replace(":", ""), hours_ago)
+        entries = [
+            {"at": started, "kind": "done", "step": "Reboot the scanner(s)", "text": "soft reboot",
+             "details": {"scanner": "prod-wdc06-infra-nessus-01", "event": "ladder_step", "step": "reboot_soft"}},
+            {"at": healed, "kind": "done", "step": "Reboot the scanner(s)", "text": "healed",
+             "details": {"scanner": "prod-wdc06-infra-nessus-01", "event": "ladder_healed", "healed_by": "reboot_soft"}}]
+        (records / ("remediation-%s.json" % run_id)).write_text(json.dumps({
+            "run_id": run_id, "branch": "private scan", "subject": ZONE, "play": "", "check_mode": False,
+            "started": started, "finished": healed, "outcome": "Scanning.", "entries": entries}))
+    proc = lab.playbook("playbooks/remediate_private_scan.yml", "-i", lab.settings["LAB_INVENTORY"], "-vvv",
+                        extra_vars=dict(FAST, zone=ZONE, remediation_record_dir=str(records)))
+    output = proc.stdout + proc.stderr
+    matrix_row("ladder-limit", "a scanner down again after 2 reboot ladders in 24 hours", "rc %d" % proc.returncode,
+               sum(duplicates(lab).values()))
+    assert proc.returncode == 2, output[-3000:]
+    assert power(lab) == []
+    record = check_run(lab, output, records)[-1]
+    (failed,) = [e for e in record["entries"] if e["details"].get("event") == "ladder_failed"]
+    assert failed["text"].startswith("prod-wdc06-infra-nessus-01 broke again after 2 reboot ladders in the last 24 "
+                                     "hours (at most 2: reboot_ladder_max_per_day): no further reboot")
+    (ticket,) = lab.world.servicenow.records("sc_request")
+    assert "broke again after 2 reboot ladders" in ticket["description"]

@@ -46,3 +46,27 @@ def test_resume_hours_zero_takes_every_step_again():
     history = [{"at": "2026-11-30T01:00:00Z", "run_id": "r1", "details": {"event": "ladder_step", "step": "reboot_soft"}}]
     assert START(history, scanner="s1", steps=["reboot_soft"], nessus="down")["next"]["how"] == "resume"
     assert START(history, scanner="s1", steps=["reboot_soft"], nessus="down", resume_hours=0)["next"]["how"] == "take"
+
+
+def test_ladder_start_resumes_within_its_hours_and_counts_the_days_ladders():
+    def entry(event, at, step=None):
+        return {"at": at, "run_id": "r", "details": dict({"event": event, "scanner": "s1"}, **({"step": step} if step else {}))}
+
+    history = [entry("ladder_step", "2026-11-30T00:00:00Z", "reboot_soft"), entry("ladder_healed", "2026-11-30T00:10:00Z"),
+               entry("ladder_step", "2026-11-30T02:00:00Z", "reboot_soft"), entry("ladder_healed", "2026-11-30T02:10:00Z")]
+    steps = ["reboot_soft", "reboot_hard"]
+    limited = START(history, scanner="s1", steps=steps, nessus="down", now="2026-11-30T09:00:00Z")
+    assert limited["outcome"] == "failed" and limited["limited"] is True
+    # a day later both ladders are past the 24 hours: a new one starts
+    assert START(history, scanner="s1", steps=steps, nessus="down", now="2026-12-01T03:00:00Z")["next"]["step"] == "reboot_soft"
+    assert START(history, scanner="s1", steps=steps, nessus="down", now="2026-11-30T09:00:00Z",
+                 max_per_day=0)["next"]["how"] == "take"
+    # a step of the last resume_hours since the last heal is resumed; an older one is not
+    open_step = history[:2] + [entry("ladder_step", "2026-11-30T06:00:00Z", "reboot_soft")]
+    assert START(open_step, scanner="s1", steps=steps, nessus="down", now="2026-11-30T09:00:00Z",
+                 resume_hours=12)["next"]["how"] == "resume"
+    assert START(open_step, scanner="s1", steps=steps, nessus="down", now="2026-11-30T19:00:00Z",
+                 resume_hours=12, max_per_day=3)["next"]["how"] == "take"
+    # (with the default limit, that 13-hour-old ladder and the morning's are two ladders of the last 24 hours)
+    assert START(open_step, scanner="s1", steps=steps, nessus="down", now="2026-11-30T19:00:00Z",
+                 resume_hours=12)["limited"] is True

@@ -208,3 +208,30 @@ def test_the_zone_never_loses_its_last_working_scanner(working, allow):
 def test_after_reload(events, nessus, ssh, rc, expected):
     history = [entry(event, "2026-11-30T0%d:00:00Z" % i) for i, event in enumerate(events)]
     assert planner.after_reload(history, nessus, ssh, rc) == expected
+
+
+def test_ladders_are_counted_from_the_first_step_after_each_heal():
+    history = [entry("ladder_step", "2026-11-29T01:00:00Z", "reboot_soft", "r0"),   # yesterday's, more than 24 h ago
+               entry("ladder_healed", "2026-11-29T01:10:00Z", run_id="r0"),
+               entry("ladder_step", "2026-11-30T01:00:00Z", "reboot_soft", "r1"),
+               entry("ladder_step", "2026-11-30T01:05:00Z", "reboot_hard", "r2"),   # the same ladder, another run
+               entry("ladder_healed", "2026-11-30T01:10:00Z", run_id="r2"),
+               entry("ladder_step", "2026-11-30T05:00:00Z", "reboot_soft", "r3"),
+               entry("reenabled", "2026-11-30T05:30:00Z", run_id="r3")]
+    assert planner.ladders_started(history, "2026-11-29T06:00:00Z") == 2
+    assert planner.ladders_started(history, "2026-11-29T00:00:00Z") == 3
+    assert planner.ladders_started([], "2026-11-29T00:00:00Z") == 0
+
+
+def test_a_scanner_that_breaks_again_is_not_rebooted_in_a_loop():
+    limited = planner.start("s1", STEPS, [], "down", ladders_today=2, max_ladders=2)
+    assert (limited["outcome"], limited["limited"], limited["next"]) == ("failed", True, None)
+    assert limited["text"].startswith("s1 broke again after 2 reboot ladders in the last 24 hours (at most 2")
+    assert planner.start("s1", STEPS, [], "down", ladders_today=1, max_ladders=2)["next"]["step"] == STEPS[0]
+    assert planner.start("s1", STEPS, [], "down", ladders_today=9, max_ladders=0)["next"]["step"] == STEPS[0]
+    # a ladder under way (a step since the last heal) goes on: the limit counts ladders, not steps
+    going = planner.start("s1", STEPS, [entry("ladder_step", "2026-11-30T05:00:00Z", STEPS[0])], "down",
+                          ladders_today=2, max_ladders=2)
+    assert going["limited"] is False and going["next"]["how"] == "resume"
+    # a healthy scanner needs no step, limit or not
+    assert planner.start("s1", STEPS, [], "ready", WORKING, ladders_today=5, max_ladders=2)["outcome"] == "already_healthy"
