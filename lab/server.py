@@ -98,33 +98,39 @@ class Lab:
         self.nessus_tls = self._tls(*[m.address for m in machines]) if machines else None
         self.nessus_servers = {}
         self._stop_scanners = threading.Event()
+        # the scanners whose Nessus runs at the start listen before the lab says it is up (a first probe must not
+        # find a running scanner silent because the watcher had not had its first tick on a loaded machine)
+        self._sync_scanners(machines)
         thread = threading.Thread(target=self._watch_scanners, args=(machines,), name="lab-nessus", daemon=True)
         thread.start()
         self.threads.append(thread)
 
     def _watch_scanners(self, machines):
-        while not self._stop_scanners.is_set():
-            now = self.world.clock.now()
-            if self.hosts is not None:
-                self.hosts.sync(now)
-            for machine in machines:
-                listening = machine.hostname in self.nessus_servers
-                wanted = machine.nessusd(now) != "stopped"
-                if wanted and not listening:
-                    app = LabApp("nessus", NessusStatus(machine, self.world.clock), self.world)
-                    try:
-                        server = make_server(machine.address, 8834, app, threaded=True, ssl_context=self.nessus_tls,
-                                             request_handler=RequestHandler)
-                    except (OSError, SystemExit):  # werkzeug exits when the address is taken: try again next tick
-                        continue
-                    server.daemon_threads = True
-                    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-                    self.nessus_servers[machine.hostname] = server
-                elif listening and not wanted:
-                    server = self.nessus_servers.pop(machine.hostname)
-                    server.shutdown()
-                    server.server_close()
-            self._stop_scanners.wait(0.1)
+        while not self._stop_scanners.wait(0.1):
+            self._sync_scanners(machines)
+
+    def _sync_scanners(self, machines):
+        """Each machine's Nessus listens on 8834 exactly while its nessusd runs (lab time)."""
+        now = self.world.clock.now()
+        if self.hosts is not None:
+            self.hosts.sync(now)
+        for machine in machines:
+            listening = machine.hostname in self.nessus_servers
+            wanted = machine.nessusd(now) != "stopped"
+            if wanted and not listening:
+                app = LabApp("nessus", NessusStatus(machine, self.world.clock), self.world)
+                try:
+                    server = make_server(machine.address, 8834, app, threaded=True, ssl_context=self.nessus_tls,
+                                         request_handler=RequestHandler)
+                except (OSError, SystemExit):  # werkzeug exits when the address is taken: try again next tick
+                    continue
+                server.daemon_threads = True
+                threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+                self.nessus_servers[machine.hostname] = server
+            elif listening and not wanted:
+                server = self.nessus_servers.pop(machine.hostname)
+                server.shutdown()
+                server.server_close()
 
     def url(self, name):
         server = self.servers[name]
