@@ -12,6 +12,9 @@ SCENARIO ?= default
 ANSIBLE_BUNDLE ?= 12.3.0
 LAB_DIR ?= .lab
 REPORTS ?= reports
+# Each demo starts a new lab (a new world): its record, and the history its next steps read, start empty too (the
+# records of an earlier demo's world would resume its steps, and count its reboots against the daily limit).
+DEMO_RECORDS := $(REPORTS)/demo-$(shell date -u +%Y%m%dT%H%M%SZ)
 PYTEST_WORKERS ?= 2
 # Scenario tests mostly wait on the lab's simulated time (load stays below 1 on 2 cores): run more of them at once.
 SCENARIO_WORKERS ?= 4
@@ -79,12 +82,12 @@ demo: venv ## start the lab and run the main job against it
 	  { $(BIN)/ansible-playbook playbooks/scan_compliance.yml -e scan_compliance_report_dir=$(abspath $(REPORTS)) \
 	      -e '{"scan_compliance_github_issue": true, "scan_compliance_pagerduty": true}' \
 	    && $(BIN)/ansible-playbook -i $(LAB_DIR)/lab.scan_zones.yml playbooks/remediate_private_scan.yml \
-	      -e zone=ALC_Prod_WDC06_SZ -e remediation_record_dir=$(abspath $(REPORTS)) -e @demo/lab_timings.yml; } \
+	      -e zone=ALC_Prod_WDC06_SZ -e remediation_record_dir=$(abspath $(DEMO_RECORDS)) -e @demo/lab_timings.yml; } \
 	  || { $(MAKE) --no-print-directory lab-down; exit 1; }
 	$(MAKE) --no-print-directory lab-down
 	@echo; echo "== the alert (reports/scan_compliance.md):"; cat $(REPORTS)/scan_compliance.md
-	@echo; echo "== the remediation record:"; cat $$(ls -t $(REPORTS)/remediation-*.md | head -1)
-	@echo; echo "reports in $(REPORTS)/"
+	@echo; echo "== the remediation record:"; cat $(DEMO_RECORDS)/remediation-*.md
+	@echo; echo "reports in $(REPORTS)/, this demo's record in $(DEMO_RECORDS)/"
 
 # make matrix runs beside the other gates (in its own process group, stopped if one fails); its table comes last.
 test: venv ## every quality gate and every test (what .ci/run runs)
