@@ -11,7 +11,7 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils import record as rec
-from ansible_collections.conductors.nessus_compliance.plugins.module_utils.store import open_store, spec_for
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils.store import location, open_store, spec_for
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.transport import ApiError
 
 ARGUMENT_SPEC = {
@@ -30,15 +30,8 @@ REQUIRED = {"start": ("branch", "subject"), "add": ("step", "text"), "finish": (
 
 
 def where(spec, record, index=0):
-    """Where one of the record's files is: a local path, or ``github:<repository>/<path>``."""
-    name = rec.names(record)[index]
-    if spec["kind"] == "local":
-        return os.path.join(spec["dir"], name)
-    return "github:%s/%s/%s" % (spec["repository"], spec["root"], name)
-
-
-def describe(spec):
-    return spec["dir"] if spec["kind"] == "local" else "github:%s/%s" % (spec["repository"], spec["root"])
+    """Where one of the record's files is (its JSON, or with ``index`` 1 its Markdown)."""
+    return location(spec, rec.names(record)[index])
 
 
 class ActionModule(ActionBase):
@@ -90,7 +83,7 @@ class ActionModule(ActionBase):
         except ValueError as exc:
             raise AnsibleActionFail("remediation record: %s" % exc) from exc
         except (OSError, ApiError) as exc:
-            raise AnsibleActionFail("cannot write the remediation record in %s: %s" % (describe(spec), exc)) from exc
+            raise AnsibleActionFail("cannot write the remediation record in %s: %s" % (location(spec), exc)) from exc
         facts = {"remediation_record_data": record}
         if event == "start":  # what the unfinished runs recorded, for the roles that continue them
             facts["remediation_record_continued"] = earlier if not record["check_mode"] else []

@@ -61,7 +61,7 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils import record as rec
-from ansible_collections.conductors.nessus_compliance.plugins.module_utils.store import open_store, spec_for
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils.store import location, open_store, spec_for
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.transport import ApiError
 
 display = Display()
@@ -88,14 +88,12 @@ class LookupModule(LookupBase):
         found = []
         try:
             store = open_store(spec)
-            where = (lambda name: "%s/%s" % (spec["dir"], name)) if spec["kind"] == "local" else (
-                lambda name: "github:%s/%s/%s" % (spec.get("repository"), spec.get("root"), name))
-            for name, record in rec.load(store, since=cutoff, on_error=lambda n, exc: skipping(where(n), exc)):
+            for name, record in rec.load(store, since=cutoff, on_error=lambda n, exc: skipping(location(spec, n), exc)):
                 for entry in record.get("entries") or []:
                     details = entry.get("details") or {}
                     if details.get("scanner") in wanted and details.get("event") and (
                             cutoff is None or entry.get("at", "") >= cutoff):
-                        found.append(dict(entry, run_id=record.get("run_id"), record=where(name)))
+                        found.append(dict(entry, run_id=record.get("run_id"), record=location(spec, name)))
         except (ValueError, OSError, ApiError) as exc:
             raise AnsibleLookupError("remediation_history: cannot read the records: %s" % exc) from exc
         return sorted(found, key=lambda e: e.get("at", ""))

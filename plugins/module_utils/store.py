@@ -167,6 +167,14 @@ def spec_for(kind, directory=None, root="remediation"):
     raise ValueError("store must be local or github, not %r" % (kind,))
 
 
+def location(spec, name=""):
+    """Where a spec's store (or its file ``name``) is, for people: a local path, or ``github:<repository>/<path>``."""
+    if spec["kind"] == "local":
+        return os.path.join(spec["dir"], name) if name else spec["dir"]
+    base = "github:%s/%s" % (spec.get("repository"), spec.get("root"))
+    return "%s/%s" % (base, name) if name else base
+
+
 def open_store(spec, environ=None):
     """The store a spec (from :func:`spec_for`) names. A GitHub store takes the collection's GitHub settings from the
     environment: GITHUB_API_URL, GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_CA_PATH, GITHUB_VALIDATE_CERTS,
