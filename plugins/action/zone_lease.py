@@ -29,6 +29,7 @@ ARGUMENT_SPEC = {
     "ttl": {"type": "float", "default": 21600.0},
     "wait": {"type": "float", "default": 0.0},
     "poll_interval": {"type": "float", "default": 30.0},
+    "max_zones": {"type": "int", "default": 0},
 }
 # What another run's lease may show of itself: the printable part, cut short (the store is outside text)
 SHOWN = re.compile(r"[^A-Za-z0-9 _.,:@/+=()-]")
@@ -102,6 +103,8 @@ class ActionModule(ActionBase):
         for name in ("ttl", "poll_interval"):
             if args[name] <= 0:
                 raise AnsibleActionFail("%s must be a positive number of seconds, got %s" % (name, args[name]))
+        if args["max_zones"] < 0:
+            raise AnsibleActionFail("max_zones must be 0 (no limit) or more, got %s" % args["max_zones"])
         if args["wait"] < 0:
             raise AnsibleActionFail("wait must be 0 or more seconds, got %s" % args["wait"])
         zone = args["zone"]
@@ -117,10 +120,12 @@ class ActionModule(ActionBase):
             holder = dict(controller(), run_id=args["run_id"], who=who(task_vars), where=socket.gethostname())
             deadline = time.monotonic() + args["wait"]
             while True:
-                got = lease.take(store, zone, holder, args["ttl"], time.time(), is_dead)
+                got = lease.take(store, zone, holder, args["ttl"], time.time(), is_dead, args["max_zones"])
                 if got["taken"] or time.monotonic() >= deadline:
                     break
-                display.display("  waiting for the lease of %s, held by %s" % (zone, holder_text(got["lease"])))
+                display.display("  waiting for %s" % (
+                    "one of the %d zones healing to finish" % len(got["healing"]) if got["verdict"] == "fleet_full" else
+                    "the lease of %s, held by %s" % (zone, holder_text(got["lease"]))))
                 time.sleep(min(args["poll_interval"], max(0.0, deadline - time.monotonic())))
         except (ValueError, Conflict) as exc:
             raise AnsibleActionFail("zone lease of %s: %s" % (zone, exc)) from exc
@@ -137,6 +142,12 @@ class ActionModule(ActionBase):
                 reason = "%s held it and it expired (that run died, or runs past %ss)" % (
                     holder_text(got["previous"]), int(args["ttl"]))
             text = "took over the lease of %s: %s" % (zone, reason)
+        elif verdict == "fleet_full":
+            text = ("%d zones heal already across the fleet (%s): at most %d at once (remediation_max_zones_healing); "
+                    "not healing %s, this run changes nothing%s" % (
+                        len(got["healing"]), "; ".join("%s: %s" % (shown(item.get("zone")), holder_text(item))
+                                                       for item in got["healing"]),
+                        args["max_zones"], zone, " (waited %ds)" % args["wait"] if args["wait"] else ""))
         elif taken:
             text = "took the lease of %s until %s: no other run works on the zone" % (zone, utc(got["lease"]["expires"]))
         else:
@@ -144,7 +155,8 @@ class ActionModule(ActionBase):
                     % (zone, holder_text(got["lease"]), " (waited %ds)" % args["wait"] if args["wait"] else ""))
         details = {"event": "lease_" + verdict, "zone": zone,
                    "holder": {k: shown(got["lease"].get(k)) for k in ("run_id", "who", "where")},
-                   "expires": got["lease"].get("expires")}
+                   "expires": got["lease"].get("expires"),
+                   "healing": [{k: shown(item.get(k)) for k in ("zone", "run_id", "who", "where")} for item in got["healing"]]}
         result.update(changed=taken, taken=taken, verdict=verdict, text=text, details=details,
-                      lease=got["lease"], previous=got["previous"])
+                      lease=got["lease"], previous=got["previous"], healing=got["healing"])
         return result

@@ -49,6 +49,13 @@ options:
     type: list
     elements: dict
     default: []
+  max_reloads:
+    description: At most this many OS reloads per scanner in 7 days (C(os_reload_max_per_week)); 0 for no limit.
+    type: int
+    default: 0
+  now:
+    description: The time the limit counts back from (C(%Y-%m-%dT%H:%M:%SZ), UTC); the current time when not given.
+    type: str
 """
 
 EXAMPLES = r"""
@@ -64,15 +71,31 @@ _value:
   type: str
 """
 
+import datetime
+
+from ansible.errors import AnsibleFilterError
+
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.planner import last_working_guard, os_reload_guard
+
+WEEK = datetime.timedelta(days=7)
+
+
+def week_before(now):
+    """The ISO time 7 days before ``now`` (an ISO time, or the current time)."""
+    try:
+        moment = (datetime.datetime.strptime(now, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc) if now
+                  else datetime.datetime.now(datetime.timezone.utc))
+    except (TypeError, ValueError) as exc:
+        raise AnsibleFilterError("scanner_guard: now must be a UTC time like 2026-11-30T12:00:00Z, got %r" % (now,)) from exc
+    return (moment - WEEK).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def scanner_guard(scanner, working, zone, action="reboot", allow_last_working=False, allow_osreload=False,
-                  ladder_failed=False, history=None):
+                  ladder_failed=False, history=None, max_reloads=0, now=None):
     working = dict(working or {})
     if action == "os_reload":
         return os_reload_guard(scanner, zone, bool(allow_osreload), bool(ladder_failed), list(history or []), working,
-                               bool(allow_last_working))
+                               bool(allow_last_working), int(max_reloads or 0), week_before(now))
     return last_working_guard(scanner, working, bool(allow_last_working), zone) or ""
 
 

@@ -8,17 +8,27 @@ A run takes its zone's lease before its first change and gives it back at the en
 next run takes it over and says so. Taking is a compare-and-swap on the lease file, so of two runs that try at the
 same moment exactly one gets it; the other finds it held, and by whom.
 
+Across the fleet, at most ``max_zones`` zones heal at once (a loop of destruction: when many zones fail together,
+something larger is wrong and more reboots will not fix it). A run that took its zone's lease then adds the zone to
+:data:`FLEET`, the list of zones healing, with compare-and-swap, unless ``max_zones`` other valid leases are in it;
+then it gives its zone's lease back. The list is one file so that no two runs can both see room for one more.
+
 ``decide`` is the rule (pure); ``take`` and ``give_back`` carry it out against a store.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import re
+import time
 
 from .store import Conflict
 
 FOLDER = "leases"
+# The zones healing across the fleet: one file, changed by compare-and-swap only (a counting semaphore).
+FLEET = "healing.json"
+FLEET_ATTEMPTS = 40
 # Attempts of one take when other runs keep writing the lease between our read and our write.
 ATTEMPTS = 5
 ZONE = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
@@ -58,13 +68,66 @@ def decide(current, run_id, now, dead=False):
     return "held"
 
 
-def take(store, zone, holder, ttl_seconds, now, is_dead=None):
+def valid(lease, now, is_dead=None):
+    """Whether ``lease`` (parsed) still holds its zone: readable, not expired, its run not known dead."""
+    return (isinstance(lease, dict) and "unreadable" not in lease and isinstance(lease.get("expires"), (int, float))
+            and lease["expires"] > now and not (is_dead and is_dead(lease)))
+
+
+def _fleet(text):
+    try:
+        zones = json.loads(text).get("zones") if text else []
+    except (ValueError, AttributeError):
+        zones = []  # not ours: rewritten (each zone's own lease still says who holds it)
+    return [item for item in zones or [] if isinstance(item, dict) and isinstance(item.get("zone"), str)]
+
+
+def join_fleet(store, lease, now, max_zones, is_dead=None):
+    """Add ``lease``'s zone to the zones healing across the fleet (:data:`FLEET`, a compare-and-swap semaphore)
+    unless ``max_zones`` other zones heal already. Returns the other zones' leases when it is full, else []."""
+    for _attempt in range(FLEET_ATTEMPTS):
+        text, version = store.read(FLEET)
+        others = [item for item in _fleet(text) if item["zone"] != lease["zone"] and valid(item, now, is_dead)]
+        if len(others) >= max_zones:
+            return others
+        try:
+            store.write(FLEET, json.dumps({"zones": others + [lease]}, sort_keys=True, indent=1) + "\n", version)
+        except Conflict:
+            time.sleep(random.uniform(0.05, 0.25))  # spreads the retries of runs that start together
+            continue
+        return []
+    raise Conflict("the zones healing across the fleet (%s) kept changing (%d attempts)" % (FLEET, FLEET_ATTEMPTS))
+
+
+def leave_fleet(store, zone, run_id):
+    """Remove ``zone`` from the zones healing, if ``run_id`` is the one healing it there."""
+    for _attempt in range(FLEET_ATTEMPTS):
+        text, version = store.read(FLEET)
+        zones = _fleet(text)
+        kept = [item for item in zones if not (item["zone"] == zone and item.get("run_id") == run_id)]
+        if text is None or len(kept) == len(zones):
+            return
+        try:
+            store.write(FLEET, json.dumps({"zones": kept}, sort_keys=True, indent=1) + "\n", version)
+        except Conflict:
+            time.sleep(random.uniform(0.05, 0.25))
+            continue
+        return
+    raise Conflict("the zones healing across the fleet (%s) kept changing (%d attempts)" % (FLEET, FLEET_ATTEMPTS))
+
+
+def take(store, zone, holder, ttl_seconds, now, is_dead=None, max_zones=0):
     """Take ``zone``'s lease for ``holder`` (a dict with at least ``run_id``; ``who``, ``where`` are shown to the
     others) until ``now + ttl_seconds``. ``is_dead(lease)``, when given, says whether the run holding a lease is known
     to be gone (its process on this machine has ended): its lease is taken over before it expires.
 
-    Returns ``{"taken": bool, "verdict": take|renew|take_over|held, "lease": the lease now stored, "previous": the
-    lease taken over or held}``. Raises Conflict when other runs kept changing the lease (ATTEMPTS times in a row).
+    With ``max_zones`` (0: no limit), the zone joins the zones healing across the fleet (:func:`join_fleet`); when
+    ``max_zones`` other zones heal already, the lease is given back at once: the verdict is then ``fleet_full`` and
+    ``healing`` lists those zones' leases.
+
+    Returns ``{"taken": bool, "verdict": take|renew|take_over|held|fleet_full, "lease": the lease now stored (or
+    held), "previous": the lease taken over or held, "healing": the zones ahead when the fleet is full}``. Raises
+    Conflict when other runs kept changing the lease (ATTEMPTS times in a row).
     """
     name = lease_name(zone)
     for _attempt in range(ATTEMPTS):
@@ -73,7 +136,7 @@ def take(store, zone, holder, ttl_seconds, now, is_dead=None):
         dead = bool(current and "unreadable" not in current and is_dead is not None and is_dead(current))
         verdict = decide(current, holder["run_id"], now, dead)
         if verdict == "held":
-            return {"taken": False, "verdict": verdict, "lease": current, "previous": current}
+            return {"taken": False, "verdict": verdict, "lease": current, "previous": current, "healing": []}
         since = current["since"] if verdict == "renew" and current.get("since") else now
         lease = dict(holder, zone=zone, since=since, expires=now + ttl_seconds, renewed=now)
         if verdict == "take_over":
@@ -81,11 +144,18 @@ def take(store, zone, holder, ttl_seconds, now, is_dead=None):
                                                                     "unreadable") if key in current}
             lease["took_over"]["why"] = ("unreadable" if "unreadable" in current else "dead" if dead else "expired")
         try:
-            store.write(name, json.dumps(lease, sort_keys=True, indent=1) + "\n", version)
+            written = store.write(name, json.dumps(lease, sort_keys=True, indent=1) + "\n", version)
         except Conflict:
             continue  # another run wrote it between our read and our write: read again
+        ahead = join_fleet(store, lease, now, max_zones, is_dead) if max_zones else []
+        if ahead:
+            try:
+                store.delete(name, written)
+            except Conflict:
+                pass  # taken over meanwhile (ours cannot have expired yet): it is that run's now
+            return {"taken": False, "verdict": "fleet_full", "lease": lease, "previous": current, "healing": ahead}
         return {"taken": True, "verdict": verdict, "lease": lease,
-                "previous": current if verdict == "take_over" else None}
+                "previous": current if verdict == "take_over" else None, "healing": []}
     raise Conflict("the lease of %s kept changing while it was being taken (%d attempts)" % (zone, ATTEMPTS))
 
 
@@ -98,6 +168,7 @@ def give_back(store, zone, run_id):
         current = parse(text)
         if current is None or current.get("run_id") != run_id:
             return False
+        leave_fleet(store, zone, run_id)
         try:
             store.delete(name, version)
         except Conflict:

@@ -224,22 +224,41 @@ def last_working_guard(scanner, working, allow=False, zone="its zone", action="r
         scanner, zone, action)
 
 
-def os_reload_guard(scanner, zone, allow, ladder_failed, history, working, allow_last_working=False):
+def open_reload_decision(history):
+    """The details of the OS reload decision of the scanner's current episode ({} when none): the latest decision
+    recorded after the scanner last healed. A run that continues an interrupted reload follows it (the machine's
+    reload id before the reload, who allowed it); a decision followed by a heal belongs to an episode that is over."""
+    healed = max((e.get("at") or "" for e in history if _event(e) in HEALED_EVENTS), default="")
+    open_ = [e for e in history if _event(e) == OS_RELOAD_DECIDED and (e.get("at") or "") > healed]
+    return (open_[-1].get("details") or {}) if open_ else {}
+
+
+def reloads_since(history, since):
+    """The OS reloads decided for the scanner at or after ``since`` (an ISO time), oldest first."""
+    return [e for e in history if _event(e) == OS_RELOAD_DECIDED and (e.get("at") or "") >= since]
+
+
+def os_reload_guard(scanner, zone, allow, ladder_failed, history, working, allow_last_working=False, max_reloads=0,
+                    since=""):
     """'' when the OS reload of ``scanner`` may run; else why not.
 
     The reload is the last resort: it must be allowed (allow_osreload), the scanner's ladder must have failed
-    in this run or in a recorded earlier one, and it must not be the zone's last working scanner.
+    in this run or in a recorded earlier one, and it must not be the zone's last working scanner. A new reload is
+    refused when ``max_reloads`` (0: no limit) reloads were decided for the scanner since ``since`` (7 days ago):
+    a scanner that breaks again after its OS was reloaded needs people, not another reload. A run that continues
+    the reload of the current episode (:func:`open_reload_decision`) is not refused by that limit.
     """
     if not allow:
         return "an OS reload of %s is not allowed: run with allow_osreload=true to allow it" % scanner
     if not (ladder_failed or any(_event(e) == LADDER_FAILED for e in history)):
         return "not reloading %s: its reboot ladder has not failed in this run or a recorded earlier one" % scanner
+    recent = reloads_since(history, since)
+    if max_reloads and not open_reload_decision(history) and len(recent) >= max_reloads:
+        last = recent[-1]
+        return ("not reloading %s: its OS was reloaded %d time(s) in the last 7 days (at most %d: os_reload_max_per_week), "
+                "the last decided at %s by run %s, and it broke again" % (
+                    scanner, len(recent), max_reloads, last.get("at") or "?", last.get("run_id") or "?"))
     return last_working_guard(scanner, working, allow_last_working, zone, "reloading") or ""
-
-
-def os_reload_decided(history):
-    """The details of the decision an earlier run recorded for this scanner's reload ({} when none)."""
-    return next(((e.get("details") or {}) for e in history if _event(e) == OS_RELOAD_DECIDED), {})
 
 
 def after_reload(history, nessus_state, ssh_checked=False, bootstrap_rc=None):

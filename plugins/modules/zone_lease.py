@@ -20,7 +20,12 @@ description:
     changing anything. An expired lease (a run that died) is taken over, and the sentence says whose it was.
   - Taking is a compare-and-swap on the lease file (the GitHub contents API refuses a write whose C(sha) is stale
     with 409; a local store holds a lock file), so of two runs that try at the same moment exactly one gets it.
-  - Giving back removes the lease only if this run still holds it.
+  - With O(max_zones), at most that many zones heal at once across the fleet. A run that took its zone's lease adds
+    the zone to the list of zones healing (C(healing.json) in the store, changed by compare-and-swap only, so two runs
+    never both see room for one more); when O(max_zones) other zones heal already, it gives its lease back and
+    returns C(taken=false), C(verdict=fleet_full) and the zones healing. When many zones fail together something
+    larger is wrong (Security Center, a region, the network), and more reboots will not fix it.
+  - Giving back removes the lease, and the zone from the zones healing, only if this run still holds it.
   - This is an action plugin - it runs on the controller - with no module to transfer.
 author:
   - Conductors SRE (@conductors)
@@ -56,6 +61,10 @@ options:
     description: Seconds between two looks at a held lease while waiting.
     type: float
     default: 30
+  max_zones:
+    description: At most this many zones heal at once across the fleet (C(remediation_max_zones_healing)); 0 for no limit.
+    type: int
+    default: 0
 attributes:
   check_mode:
     support: full
@@ -106,7 +115,9 @@ taken:
   returned: state=taken
   type: bool
 verdict:
-  description: V(take) (it was free), V(renew) (this run held it), V(take_over) (it had expired) or V(held).
+  description:
+    - V(take) (it was free), V(renew) (this run held it), V(take_over) (it had expired), V(held) (another run holds
+      it) or V(fleet_full) (O(max_zones) other zones heal already).
   returned: state=taken
   type: str
 text:
@@ -114,13 +125,18 @@ text:
   returned: always
   type: str
 details:
-  description: The record entry's evidence (C(event) C(lease_<verdict>), C(zone), C(holder), C(expires)).
+  description: The record entry's evidence (C(event) C(lease_<verdict>), C(zone), C(holder), C(expires), C(healing)).
   returned: state=taken
   type: dict
 lease:
   description: The lease as stored now (C(run_id), C(who), C(where), C(since), C(expires), C(took_over)).
   returned: state=taken
   type: dict
+healing:
+  description: With V(fleet_full), the leases of the zones that heal already (C(zone), C(run_id), C(who), C(where), ...).
+  returned: state=taken
+  type: list
+  elements: dict
 released:
   description: Whether the lease was this run's and was removed.
   returned: state=released

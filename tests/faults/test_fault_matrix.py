@@ -368,6 +368,49 @@ def test_a_lease_left_by_a_run_elsewhere(lab_factory, tmp_path, matrix_row, held
         assert not (leases / ("%s.json" % ZONE)).exists()  # given back at the end
 
 
+def test_a_zone_over_the_fleets_limit_is_not_healed_and_is_paged(lab_factory, tmp_path, matrix_row):
+    """Three other zones heal already (runs on AWX, in the store's list of zones healing): this run, a fourth, takes no
+    place. It changes nothing, pages the escalation policy once, says which zones heal, and keeps none of the lease."""
+    lab = lab_factory("default", speed=SPEED)
+    leases = tmp_path / "records" / "leases"
+    leases.mkdir(parents=True)
+    now = time.time()
+    others = [{"run_id": "20261130T08000%dZ-0ther%d" % (n, n), "who": "AWX job 7%d (Heal a scan zone)" % n,
+               "where": "awx-ee-%d" % n, "pid": 1, "since": now - 600 + n, "expires": now + 3600, "zone": zone}
+              for n, zone in enumerate(("ALC_Prod_DAL10_SZ", "ALC_Prod_FRA02_SZ", "ALC_Prod_LON06_SZ"))]
+    for other in others:
+        (leases / ("%s.json" % other["zone"])).write_text(json.dumps(other))
+    (tmp_path / "records" / "healing.json").write_text(json.dumps({"zones": others}))
+    proc = lab.playbook("playbooks/remediate_private_scan.yml", "-i", lab.settings["LAB_INVENTORY"], "-vvv",
+                        extra_vars=dict(FAST, zone=ZONE, remediation_record_dir=str(tmp_path / "records")))
+    output = proc.stdout + proc.stderr
+    matrix_row("fleet-limit", "three other zones heal already across the fleet", "rc %d" % proc.returncode,
+               sum(duplicates(lab).values()))
+    assert proc.returncode == 2, output[-3000:]
+    assert [c for c in lab.calls() if not c.startswith("GET ")] == ["POST /v2/enqueue"]  # the page, nothing else
+    (record,) = check_run(lab, output, tmp_path / "records")
+    entry = next(e for e in record["entries"] if e["details"].get("event", "").startswith("lease_"))
+    assert entry["details"]["event"] == "lease_fleet_full"
+    assert entry["text"].startswith("3 zones heal already across the fleet (ALC_Prod_DAL10_SZ: run 20261130T080000Z-0ther0 "
+                                    "(AWX job 70 (Heal a scan zone) on awx-ee-0, since ")
+    assert entry["text"].endswith("at most 3 at once (remediation_max_zones_healing); not healing %s, this run changes "
+                                  "nothing" % ZONE)
+    assert record["outcome"] == "Not run: " + entry["text"]
+    (page,) = lab.world.pagerduty.events
+    assert page["action"] == "trigger" and page["dedup_key"].startswith("nessus-remediation-fleet-limit-%s-" % ZONE)
+    assert "3 zones heal already" in page["summary"]
+    assert [e["details"]["event"] for e in record["entries"] if e["details"].get("event")][-1] == "fleet_limit_paged"
+    assert not (leases / ("%s.json" % ZONE)).exists()
+    assert json.loads((tmp_path / "records" / "healing.json").read_text())["zones"] == others  # left as it was
+
+
+def seed_record(records, run_id, started, finished, entries):
+    """An earlier run's closed record in the local store ``records``."""
+    (records / ("remediation-%s.json" % run_id)).write_text(json.dumps({
+        "run_id": run_id, "branch": "private scan", "subject": ZONE, "play": "", "check_mode": False,
+        "started": started, "finished": finished, "outcome": "Scanning.", "entries": entries}))
+
+
 def test_a_scanner_healed_twice_today_is_not_rebooted_a_third_time(lab_factory, tmp_path, matrix_row):
     """The records show two reboot ladders on prod-wdc06-infra-nessus-01 in the last 24 hours, each healed, and it is
     down again: the limit (reboot_ladder_max_per_day, 2) stops a third ladder. No power command; the ladder ends
@@ -385,9 +428,7 @@ def test_a_scanner_healed_twice_today_is_not_rebooted_a_third_time(lab_factory, 
              "details": {"scanner": "prod-wdc06-infra-nessus-01", "event": "ladder_step", "step": "reboot_soft"}},
             {"at": healed, "kind": "done", "step": "Reboot the scanner(s)", "text": "healed",
              "details": {"scanner": "prod-wdc06-infra-nessus-01", "event": "ladder_healed", "healed_by": "reboot_soft"}}]
-        (records / ("remediation-%s.json" % run_id)).write_text(json.dumps({
-            "run_id": run_id, "branch": "private scan", "subject": ZONE, "play": "", "check_mode": False,
-            "started": started, "finished": healed, "outcome": "Scanning.", "entries": entries}))
+        seed_record(records, run_id, started, healed, entries)
     proc = lab.playbook("playbooks/remediate_private_scan.yml", "-i", lab.settings["LAB_INVENTORY"], "-vvv",
                         extra_vars=dict(FAST, zone=ZONE, remediation_record_dir=str(records)))
     output = proc.stdout + proc.stderr
@@ -401,3 +442,53 @@ def test_a_scanner_healed_twice_today_is_not_rebooted_a_third_time(lab_factory, 
                                      "hours (at most 2: reboot_ladder_max_per_day): no further reboot")
     (ticket,) = lab.world.servicenow.records("sc_request")
     assert "broke again after 2 reboot ladders" in ticket["description"]
+
+
+@pytest.mark.parametrize("limit", [1, 2])
+def test_a_scanner_reloaded_this_week_is_not_reloaded_again(lab_factory, tmp_path, matrix_row, limit):
+    """The records show an OS reload of prod-wdc06-infra-nessus-01 three days ago that healed it; it is down again
+    and no reboot heals it. With the limit (os_reload_max_per_week, 1) the reload is refused, recorded and escalated:
+    no reload is sent. With a limit of 2 the run decides a reload of its own (it does not follow the old decision)
+    and sends it once."""
+    lab = lab_factory("private_reload", speed=SPEED)
+    records = tmp_path / "records"
+    records.mkdir()
+    bad = "prod-wdc06-infra-nessus-01"
+
+    def at(hours_ago):
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - hours_ago * 3600))
+
+    run_id = at(72).replace("-", "").replace(":", "") + "-0e1d00"
+    seed_record(records, run_id, at(72), at(70), [
+        {"at": at(71.9), "kind": "done", "step": "Reboot the scanner(s)", "text": "the reboot ladder failed",
+         "details": {"scanner": bad, "event": "ladder_failed"}},
+        {"at": at(71.8), "kind": "done", "step": "Reload the OS (last resort)", "text": "OS reload allowed by jdoe",
+         "details": {"scanner": bad, "event": "os_reload_decided", "allowed_by": "jdoe", "previous_reload_id": 1}},
+        {"at": at(70.5), "kind": "done", "step": "Reload the OS (last resort)", "text": "OS reloaded",
+         "details": {"scanner": bad, "event": "os_reload_done"}},
+        {"at": at(70), "kind": "done", "step": "Reload the OS (last resort)", "text": bad + " works again after the OS reload",
+         "details": {"scanner": bad, "event": "os_reload_healed"}}])
+    proc = lab.playbook("playbooks/remediate_private_scan.yml", "-i", lab.settings["LAB_INVENTORY"], "-vvv",
+                        extra_vars=dict(RELOAD, zone=ZONE, remediation_record_dir=str(records), os_reload_max_per_week=limit))
+    output = proc.stdout + proc.stderr
+    record = check_run(lab, output, records)[-1]
+    ladder = [(bad, "rebootSoft"), (bad, "rebootHard"), (bad, "powerCycle")]
+    decisions = [e for e in record["entries"] if e["details"].get("event") == "os_reload_decided"]
+    if limit == 2:
+        assert proc.returncode == 0, output[-3000:]
+        assert power(lab) == ladder + [(bad, "reloadOperatingSystem")]
+        (decision,) = decisions  # this episode's own decision, with the machine's reload id of today
+        assert decision["details"]["previous_reload_id"] != 1
+        return
+    matrix_row("reload-limit", "a scanner down again 3 days after its OS reload", "rc %d" % proc.returncode,
+               sum(duplicates(lab).values()))
+    assert proc.returncode == 2, output[-3000:]
+    assert power(lab) == ladder and lab.world.classic.reload_requests == []
+    assert decisions == []
+    (refused,) = [e for e in record["entries"] if e["details"].get("event") == "os_reload_refused"]
+    assert refused["kind"] == "left"
+    assert refused["text"].startswith("not reloading %s: its OS was reloaded 1 time(s) in the last 7 days (at most 1: "
+                                      "os_reload_max_per_week), the last decided at " % bad)
+    assert "by run %s, and it broke again" % run_id in refused["text"]
+    (ticket,) = lab.world.servicenow.records("sc_request")
+    assert "its OS was reloaded 1 time(s) in the last 7 days" in ticket["description"]

@@ -156,6 +156,39 @@ def test_os_reload_guard(allow, ladder_failed, history, working, allow_last, exp
     assert planner.os_reload_guard("a", "Z", allow, ladder_failed, history, working, allow_last) == expected
 
 
+DECIDED_MON = dict(entry("os_reload_decided", "2026-11-23T10:00:00Z"), run_id="R1",
+                   details={"scanner": "a", "event": "os_reload_decided", "previous_reload_id": 7})
+HEALED_MON = entry("os_reload_healed", "2026-11-23T12:00:00Z")
+FAILED_NOW = entry("ladder_failed", "2026-11-30T09:00:00Z")
+WEEK_AGO = "2026-11-23T11:00:00Z"
+
+
+@pytest.mark.parametrize("history, since, max_reloads, refused", [
+    ([DECIDED_MON, HEALED_MON, FAILED_NOW], "2026-11-23T09:00:00Z", 1, True),   # reloaded this week, healed, broke again
+    ([DECIDED_MON, HEALED_MON, FAILED_NOW], WEEK_AGO, 1, False),                 # that reload is 7 days old: may reload
+    ([DECIDED_MON, HEALED_MON, FAILED_NOW], "2026-11-23T09:00:00Z", 2, False),  # the limit allows two
+    ([DECIDED_MON, HEALED_MON, FAILED_NOW], "2026-11-23T09:00:00Z", 0, False),  # no limit
+    ([DECIDED_MON, FAILED_NOW], "2026-11-23T09:00:00Z", 1, False),               # the open episode's reload continues
+])
+def test_os_reload_weekly_limit(history, since, max_reloads, refused):
+    reason = planner.os_reload_guard("a", "Z", True, True, history, {"a": False}, False, max_reloads, since)
+    assert bool(reason) is refused
+    if refused:
+        assert reason == ("not reloading a: its OS was reloaded 1 time(s) in the last 7 days (at most 1: "
+                          "os_reload_max_per_week), the last decided at 2026-11-23T10:00:00Z by run R1, and it broke again")
+
+
+def test_the_open_reload_decision_is_the_latest_after_the_last_heal():
+    later = dict(entry("os_reload_decided", "2026-11-29T10:00:00Z"),
+                 details={"scanner": "a", "event": "os_reload_decided", "previous_reload_id": 9})
+    assert planner.open_reload_decision([]) == {}
+    assert planner.open_reload_decision([DECIDED_MON]) == DECIDED_MON["details"]
+    # healed since: that episode is over, a new one decides again (the old decision must not be followed)
+    assert planner.open_reload_decision([DECIDED_MON, HEALED_MON]) == {}
+    assert planner.open_reload_decision([DECIDED_MON, HEALED_MON, later]) == later["details"]
+    assert planner.open_reload_decision([DECIDED_MON, later]) == later["details"]
+
+
 # Properties over any sequence of looks: the ladder never takes a step twice, never goes past its end or back,
 # stops at the first heal or re-enable, and ends with exactly one outcome.
 LOOKS = st.lists(st.sampled_from([("down", None), ("loading", None), ("error", None), ("ready", WORKING),

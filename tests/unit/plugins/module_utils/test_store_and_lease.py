@@ -23,6 +23,23 @@ def github_client(lab):
     return GitHubClient(s["GITHUB_API_URL"], s["GITHUB_TOKEN"], s["GITHUB_REPOSITORY"], ca_path=s["GITHUB_CA_PATH"])
 
 
+def race(make, runs, act):
+    """``act(store, number)`` of ``runs`` runs started at the same moment, each with its own store object."""
+    outcomes, start = {}, threading.Barrier(runs)
+
+    def run(number):
+        store = make()
+        start.wait()
+        outcomes[number] = act(store, number)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(runs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    return outcomes
+
+
 @pytest.fixture(params=["local", "github"])
 def backend(request, tmp_path, lab_factory):
     """(a factory of stores on one shared place, the lab or None): each call is another run's own store object."""
@@ -114,23 +131,55 @@ def test_a_lease_file_that_is_not_a_lease_is_taken_over_and_named(backend):
 
 def test_of_runs_that_take_a_zone_at_the_same_moment_exactly_one_gets_it(backend):
     make, _lab = backend
-    outcomes, start = {}, threading.Barrier(6)
-
-    def run(number):
-        store = make()
-        start.wait()
-        outcomes[number] = lease.take(store, ZONE, {"run_id": "run-%d" % number}, 3600, NOW)
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    outcomes = race(make, 6, lambda store, number: lease.take(store, ZONE, {"run_id": "run-%d" % number}, 3600, NOW))
     winners = [n for n, got in outcomes.items() if got["taken"]]
     assert len(outcomes) == 6 and len(winners) == 1
     holder = json.loads(make().read(lease.lease_name(ZONE))[0])["run_id"]
     assert holder == "run-%d" % winners[0]
     assert all(got["lease"]["run_id"] == holder for got in outcomes.values())
+
+
+def test_at_most_max_zones_heal_at_once_and_a_zone_given_back_frees_its_place(backend):
+    make, _lab = backend
+    zones = ["Z%d" % n for n in range(4)]
+    for n, zone in enumerate(zones[:3]):
+        got = lease.take(make(), zone, {"run_id": "r%d" % n}, 3600, NOW + n, max_zones=3)
+        assert got["taken"] and got["healing"] == []
+    full = lease.take(make(), zones[3], {"run_id": "r3"}, 3600, NOW + 10, max_zones=3)
+    assert not full["taken"] and full["verdict"] == "fleet_full"
+    assert [item["zone"] for item in full["healing"]] == zones[:3]
+    assert make().read(lease.lease_name(zones[3])) == (None, None)  # its own lease was given back at once
+    assert lease.take(make(), zones[3], {"run_id": "r3"}, 3600, NOW + 10)["taken"]  # no limit: taken
+    assert lease.give_back(make(), zones[3], "r3")
+    assert lease.give_back(make(), zones[0], "r0")  # one zone done: its place is free
+    assert lease.take(make(), zones[3], {"run_id": "r3"}, 3600, NOW + 20, max_zones=3)["taken"]
+    healing = json.loads(make().read(lease.FLEET)[0])["zones"]
+    assert sorted(item["zone"] for item in healing) == zones[1:]
+
+
+def test_expired_and_dead_runs_do_not_count_against_the_fleet(backend):
+    make, _lab = backend
+    lease.take(make(), "Z0", {"run_id": "r0"}, 60, NOW, max_zones=2)                   # expires at NOW + 60
+    lease.take(make(), "Z1", {"run_id": "r1", "pid": 4242}, 3600, NOW, max_zones=2)   # its process ends
+    got = lease.take(make(), "Z2", {"run_id": "r2"}, 3600, NOW + 120, is_dead=lambda held: held.get("pid") == 4242,
+                     max_zones=2)
+    assert got["taken"]
+    # Z2's run dropped Z0 (expired) and Z1 (dead) from the zones healing: one place is left, then none
+    assert lease.take(make(), "Z3", {"run_id": "r3"}, 3600, NOW + 130, max_zones=2)["taken"]
+    full = lease.take(make(), "Z4", {"run_id": "r4"}, 3600, NOW + 140, max_zones=2)
+    assert full["verdict"] == "fleet_full" and [item["zone"] for item in full["healing"]] == ["Z2", "Z3"]
+
+
+def test_of_zones_taken_at_the_same_moment_never_more_than_max_zones_heal(backend):
+    make, _lab = backend
+    outcomes = race(make, 6, lambda store, number: lease.take(store, "Z%d" % number, {"run_id": "run-%d" % number}, 3600,
+                                                              NOW, max_zones=3))
+    taken = sorted(n for n, got in outcomes.items() if got["taken"])
+    assert len(outcomes) == 6 and len(taken) == 3, outcomes  # the semaphore lets exactly 3 in, whatever the timing
+    healing = json.loads(make().read(lease.FLEET)[0])["zones"]
+    assert sorted(item["run_id"] for item in healing) == ["run-%d" % n for n in taken]
+    store = make()
+    assert sorted(n for n in range(6) if store.read(lease.lease_name("Z%d" % n))[0]) == taken
 
 
 def test_zone_names_are_checked():
