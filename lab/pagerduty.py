@@ -79,6 +79,8 @@ class PagerDuty:
         self.lock = threading.Lock()
         self.routing_key = spec.get("routing_key") or secrets_store.new("PAGERDUTY_ROUTING_KEY")
         self.api_token = spec.get("api_token") or secrets_store.new("PAGERDUTY_API_TOKEN", 10)
+        # the account's user whose email the REST calls that act as someone (notes) name in their From header
+        self.user_email = spec.get("user_email", "sre-automation@lab.example")
         self.incidents = []  # {id, number, incident_key, status, title, events, created_at, source, notes}
         self.events = []
         for item in spec.get("incidents") or []:
@@ -265,6 +267,8 @@ class PagerDuty:
         if not request.headers.get("From"):
             raise ContractViolation(rest_error(400, "Invalid Input Provided", 2001, ["Requester User Not Found"]),
                                     "POST /incidents/{id}/notes without the From header the contract requires")
+        if request.headers["From"] != self.user_email:  # PagerDuty: From must name a user of the account
+            return rest_error(400, "Invalid Input Provided", 2001, ["Requester User Not Found"])
         item = self._find(args["id"])
         if item is None:
             return rest_error(404, "Not Found", 2100)

@@ -9,8 +9,10 @@ import os
 
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
 
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils import record as rec
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils import timeline
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.store import location, open_store, spec_for
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.transport import ApiError
 
@@ -25,13 +27,27 @@ ARGUMENT_SPEC = {
     "text": {"type": "str"},
     "details": {"type": "dict", "default": {}},
     "outcome": {"type": "str"},
+    "incident": {"type": "str", "default": ""},
 }
+display = Display()
 REQUIRED = {"start": ("branch", "subject"), "add": ("step", "text"), "finish": ("outcome",)}
 
 
 def where(spec, record, index=0):
     """Where one of the record's files is (its JSON, or with ``index`` 1 its Markdown)."""
     return location(spec, rec.names(record)[index])
+
+
+def tell(store, record):
+    """Tell the entry just added to the run's incident and tickets (the record is saved already); a target that fails
+    is kept in the record, once, and warned about. Returns the record and the targets told."""
+    told, failed = timeline.tell(record, record["entries"][-1])
+    if failed:
+        record = dict(record, timeline_failed=dict(record.get("timeline_failed") or {}, **failed))
+        rec.save(store, record)
+        for why in failed.values():
+            display.warning("the incident timeline: cannot tell %s; not told again in this run" % why)
+    return record, told
 
 
 class ActionModule(ActionBase):
@@ -54,8 +70,11 @@ class ActionModule(ActionBase):
                     raise AnsibleActionFail("event=start needs dir (the record directory) with store=local")
                 spec = spec_for(args["store"], args.get("dir"))
                 store = open_store(spec)
+                incident = timeline.incident_id(args["incident"])
                 record = rec.new_record(args["branch"], args["subject"], play=task_vars.get("ansible_play_name", ""),
                                         check_mode=bool(self._task.check_mode))
+                if incident:
+                    record["incident"] = incident
                 # a run of the same branch and subject that never closed its record was interrupted: say so, and
                 # name it, so that the two records read as one story (the roles continue from what it recorded)
                 earlier = rec.unfinished_in(store, args["branch"], args["subject"])
@@ -76,10 +95,13 @@ class ActionModule(ActionBase):
                 record = rec.current(store, current)
                 if event == "add":
                     record = rec.add_entry(record, args["kind"], args["step"], args["text"], args["details"])
+                    record = timeline.with_tickets(record, record["entries"][-1])
                 else:
                     record = rec.finish(record, args["outcome"])
             record = dict(record, store=spec, files={"json": where(spec, record), "markdown": where(spec, record, 1)})
             rec.save(store, record)
+            if event == "add":
+                record, result["told"] = tell(store, record)
         except ValueError as exc:
             raise AnsibleActionFail("remediation record: %s" % exc) from exc
         except (OSError, ApiError) as exc:

@@ -106,6 +106,22 @@ class PagerDutyClient(ApiClient):
 
         return self.api.offset_pages(fetch, "incidents", "/incidents", limit, max_pages)
 
+    def add_note(self, incident_id, content, from_email):
+        """``POST /incidents/{id}/notes`` (REST API, needs api_token; ``From`` is the email of a user of the account,
+        as PagerDuty requires). A note is never sent twice: a lost answer is not retried."""
+        if self.api is None:
+            raise ValueError("%s: adding a note needs api_token (PAGERDUTY_API_TOKEN)" % SYSTEM)
+        path = "incidents/%s/notes" % incident_id
+        response = self.api.request("POST", path, json_body={"note": {"content": content}}, idempotent=False,
+                                    headers={"From": from_email})
+        data = decode_json(response, SYSTEM, "POST", "/" + path)
+        if response.status_code in (200, 201) and isinstance(data, dict) and isinstance(data.get("note"), dict):
+            return data["note"]
+        error = (data or {}).get("error") if isinstance(data, dict) else None
+        error = error if isinstance(error, dict) else {}
+        raise self.error(response.status_code, "POST", "/" + path, error.get("message") or "note refused",
+                         code=error.get("code"), detail="; ".join(str(e) for e in error.get("errors") or []) or None)
+
     def list_open_incidents(self):
         """Every triggered or acknowledged incident, however old (REST API, needs api_token)."""
         return self._incidents({"statuses[]": ["triggered", "acknowledged"]})

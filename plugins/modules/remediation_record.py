@@ -70,6 +70,18 @@ options:
   outcome:
     description: The outcome of the run, in a sentence; for O(event=finish).
     type: str
+  incident:
+    description:
+      - For O(event=start), the PagerDuty incident the run was started for (its id, as the compliance alert's webhook
+        or C(-e pagerduty_incident=...) gives it). Each later O(event=add) of O(kind=done) or O(kind=left) adds a note
+        to it (C(POST /incidents/{id}/notes), with C(PAGERDUTY_API_URL), C(PAGERDUTY_API_TOKEN) and C(PAGERDUTY_FROM),
+        the email of a user of the account).
+      - Likewise, once an entry has recorded a ServiceNow ticket (C(details.ticket) with C(table) and C(sys_id): the SOS
+        escalation, a re-enable request), each later such entry is a work note on it (C(SN_*) settings).
+      - The entry is written first. A note that cannot be added is a warning and is kept in the record
+        (C(timeline_failed)); that target is not told again in the run. Nothing is told in check mode.
+    type: str
+    default: ""
 attributes:
   check_mode:
     support: full
@@ -126,8 +138,13 @@ record:
     - The whole record (C(run_id), C(branch), C(subject), C(play), C(check_mode), C(started), C(finished),
       C(outcome), C(entries) with C(at), C(kind), C(step), C(text), C(details), C(store) (C(kind) local with C(dir), or
       github with C(repository) and C(root)), C(files) (paths, or C(github:<repository>/<path>)), and C(continues) - the
-      run ids of unfinished earlier runs - when there were any). Also set as the fact
-      C(remediation_record_data).
+      run ids of unfinished earlier runs - when there were any), C(incident), C(tickets) and C(timeline_failed) when
+      the run tells an incident or tickets. Also set as the fact C(remediation_record_data).
   returned: success
   type: dict
+told:
+  description: For O(event=add), whom the entry was told (C(PagerDuty incident <id>), C(ServiceNow <number>)).
+  returned: event=add
+  type: list
+  elements: str
 """
