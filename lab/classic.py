@@ -10,6 +10,12 @@ exact, ``_=``, ``*=``; a filter it cannot read is ignored, as the real API does)
 transaction is active is refused (500), and bare metal refuses a second remote-management command
 within 20 minutes of a reboot (500, SoftLayer_Exception_Public).
 
+Support tickets: ``SoftLayer_Ticket_Subject::getAllObjects``, ``SoftLayer_Ticket::createStandardTicket`` (POST, a machine
+attached by ``attachmentId`` and ``attachmentType``), ``SoftLayer_Ticket/{id}/getObject``, ``getAttachedHardware``,
+``getAttachedVirtualGuests``, and the account's ``getOpenTickets`` / ``getTickets`` (``resultLimit`` pages). Every ticket
+opened is kept in ``tickets`` for the tests; ``classic.tickets.refuse`` in a scenario makes the service refuse to open
+any (HTTP 500, SoftLayer_Exception_Public, with that message).
+
 Every request is held to the SoftLayer contract (``shared/data/contracts/softlayer.json``, see below): unknown
 methods, too many parameters and object masks naming properties their type does not define are refused with the
 real API's errors and counted as contract violations; answers carry what the mask asks for (local properties
@@ -39,6 +45,17 @@ DEFAULT_HOOKS = [{"id": 1200, "name": "alc-nessus-bootstrap", "uri": "https://bo
                   "createDate": "2024-06-03T09:12:44-06:00", "typeId": 1}]
 POWER_METHODS = ("rebootSoft", "rebootHard", "rebootDefault", "powerCycle", "powerOff", "powerOffSoft", "powerOn")
 HARDWARE_SPACING = 20 * 60
+# SoftLayer_Ticket_Subject::getAllObjects as a real account answered it (softlayer/softlayer-python#484, a user's
+# session); softlayer-python's fixture has some of the same names with other ids.
+TICKET_SUBJECTS = [{"id": 1522, "name": "API Question"}, {"id": 1482, "name": "Vyatta Question"},
+                   {"id": 1001, "name": "Accounting Request"}, {"id": 1002, "name": "Sales Request"},
+                   {"id": 1003, "name": "Reboots and Console Access"}, {"id": 1041, "name": "DNS Request"},
+                   {"id": 1021, "name": "Hardware Issue"}]
+# New tickets are open: statusId 1001 ("open", SLDN createStandardTicket); softlayer-python's fixtures name the
+# statuses {1001, "Open"} and {1002, "Closed"}.
+TICKET_STATUSES = {"Open": 1001, "Closed": 1002}
+# createStandardTicket's attachmentType (SLDN: HARDWARE or VIRTUAL_GUEST) -> the lab's machine kind
+ATTACHMENT_KINDS = {"HARDWARE": "hardware", "VIRTUAL_GUEST": "guest"}
 
 
 # -- the SoftLayer contract ---------------------------------------------------------------------------
@@ -429,6 +446,14 @@ class Classic:
         self.hooks = spec.get("post_provisioning_hooks", DEFAULT_HOOKS)
         self.reload_requests = []  # (sim time, machine id, config) of every executed reload
         self.contract = load_contract()
+        # Support tickets: ``classic.tickets.subjects`` replaces the subjects, ``classic.tickets.refuse`` (a message)
+        # makes createStandardTicket refuse every ticket as the real service refuses one (HTTP 500).
+        tickets = spec.get("tickets") or {}
+        self.ticket_subjects = tickets.get("subjects") or TICKET_SUBJECTS
+        self.ticket_refusal = tickets.get("refuse")
+        self.tickets = []  # every ticket opened: see open_ticket
+        prefix = self.username.split("_", 1)[0]
+        self.account_id = int(prefix) if prefix.isdigit() else 1234567
 
     def add_machine(self, name, domain, address, spec):
         mid = 60000000 + len(self.machines) + 1
@@ -470,6 +495,8 @@ class Classic:
         method, mask = self.held_to_contract(request, service, method)
         if service == "SoftLayer_Account":
             return self.account(request, method, mask)
+        if service in ("SoftLayer_Ticket", "SoftLayer_Ticket_Subject"):
+            return self.ticket_method(request, service, ident, method, mask)
         if service not in ("SoftLayer_Virtual_Guest", "SoftLayer_Hardware_Server"):
             return self.fail(500, "the lab does not serve %s" % service)
         machine = self.machines.get(ident)
@@ -537,6 +564,10 @@ class Classic:
             return self.answer(mask, typ, items, headers={"SoftLayer-Total-Items": str(len(items))})
         if method == "getPostProvisioningHooks":
             return json_response(self.hooks, headers={"SoftLayer-Total-Items": str(len(self.hooks))})
+        if method in ("getOpenTickets", "getTickets"):
+            found = [self.ticket_view(t) for t in self.tickets if method == "getTickets" or t["status"] != "Closed"]
+            return self.answer(mask, "SoftLayer_Ticket", result_page(request, found),
+                               headers={"SoftLayer-Total-Items": str(len(found))})
         return self.fail(500, 'Function ("%s") is not a valid method for this service.' % method)
 
     @staticmethod
@@ -649,6 +680,136 @@ class Classic:
             self.reload_requests.append((now, machine.id, config))
             self.commands.append((now, service, machine.id, "reloadOperatingSystem"))
         return json_response("1")
+
+    # -- support tickets --------------------------------------------------------------------------
+
+    def ticket_method(self, request, service, ident, method, mask=None):
+        if service == "SoftLayer_Ticket_Subject":  # getAllObjects: the contract's only method of the service
+            return self.answer(mask, "SoftLayer_Ticket_Subject", self.ticket_subjects,
+                               headers={"SoftLayer-Total-Items": str(len(self.ticket_subjects))})
+        if method == "createStandardTicket":
+            return self.create_ticket(request, mask)
+        ticket = next((t for t in self.tickets if t["id"] == ident), None)
+        if ticket is None:
+            return self.fail(404, "Unable to find object with id of '%s'." % ident, "SoftLayer_Exception_ObjectNotFound")
+        view = self.ticket_view(ticket)
+        lists = {"getAttachedHardware": ("attachedHardware", "SoftLayer_Hardware"),
+                 "getAttachedVirtualGuests": ("attachedVirtualGuests", "SoftLayer_Virtual_Guest"),
+                 "getUpdates": ("updates", "SoftLayer_Ticket_Update")}
+        if method == "getObject":
+            return self.answer(mask, "SoftLayer_Ticket", view)
+        if method in lists:
+            key, typ = lists[method]
+            return self.answer(mask, typ, view[key], headers={"SoftLayer-Total-Items": str(len(view[key]))})
+        return self.fail(500, "the lab does not serve %s::%s" % (service, method))
+
+    def create_ticket(self, request, mask):
+        """``createStandardTicket``: checked as the real service checks it, then opened (see ``open_ticket``).
+
+        A request no client may send (no template, a template property SoftLayer_Ticket does not have, no subject,
+        title or contents, a wrong attachment type) is refused and counted as a contract violation; one the account's
+        data refuses (a subject or a machine it does not have) is refused as the real API does, uncounted. Only the
+        refusal of a template property is worded as recorded (softlayer/softlayer-python#1147); the others are the
+        lab's. A hardware attachment is accepted without a root password: SLDN asks for one, but IBM's own CLI
+        (``ibmcloud sl ticket create``) sends it only when the user gives one.
+        """
+        body = request.get_json(silent=True) if request.method == "POST" else None  # data sent with GET is ignored
+        params = body.get("parameters") if isinstance(body, dict) else None
+        params = list(params) + [None] * (8 - len(params)) if isinstance(params, list) else [None] * 8
+        template, contents, attachment_id, attachment_type = params[0], params[1], params[2], params[7]
+        rule = "SoftLayer_Ticket::createStandardTicket: %s"
+        if not isinstance(template, dict):
+            self.refuse("A SoftLayer_Ticket template object is required.", "SoftLayer_Exception_Public",
+                        rule % "no templateObject")
+        unknown = next((key for key in template if key not in self.contract["types"]["SoftLayer_Ticket"]), None)
+        if unknown is not None:
+            self.refuse("The property '%s' is not valid for 'SoftLayer_Ticket'." % unknown, "SoftLayer_Exception_Public",
+                        rule % ("templateObject property %s is not a property of SoftLayer_Ticket" % unknown))
+        subject_id, title = template.get("subjectId"), template.get("title")
+        missing = [what for what, ok in (
+            ("subjectId", _is_int(subject_id)),
+            ("title", isinstance(title, str) and title.strip()),
+            ("contents", isinstance(contents, str) and contents.strip()),
+            ("attachmentId", attachment_id is None or _is_int(attachment_id)),
+            ("attachmentType", attachment_type in (None,) + tuple(ATTACHMENT_KINDS)),
+        ) if not ok]
+        if missing:
+            self.refuse("Invalid or missing %s." % ", ".join(missing), "SoftLayer_Exception_Public",
+                        rule % ("invalid or missing %s" % ", ".join(missing)))
+        if not any(s.get("id") == subject_id for s in self.ticket_subjects):
+            return self.fail(404, "Unable to find object with id of '%s'." % subject_id, "SoftLayer_Exception_ObjectNotFound")
+        attached = []
+        if attachment_id is not None:
+            kind = ATTACHMENT_KINDS[attachment_type or "HARDWARE"]  # the parameter came first for hardware alone
+            machine = self.machines.get(attachment_id)
+            if machine is None or machine.kind != kind:
+                return self.fail(404, "Unable to find object with id of '%s'." % attachment_id,
+                                 "SoftLayer_Exception_ObjectNotFound")
+            attached.append((kind, machine.id))
+        if self.ticket_refusal:
+            return self.fail(500, str(self.ticket_refusal), "SoftLayer_Exception_Public")
+        ticket = self.open_ticket(subject_id, title, contents, attached, template.get("priority"),
+                                  template.get("assignedUserId"))
+        return self.answer(mask, "SoftLayer_Ticket", self.ticket_view(ticket))
+
+    def open_ticket(self, subject_id, title, contents, attached, priority=None, assigned_user_id=None):
+        """A new open ticket, kept in ``tickets`` for the tests: ``{id, number, title, subject_id, contents, attached:
+        [(kind, machine id)], status, created, edited, priority, assigned_user_id}`` (times in simulated epoch seconds)."""
+        with self.lock:
+            now = self.clock.now()
+            serial = len(self.tickets) + 1
+            ticket = {"id": 148200000 + serial, "number": "CS%07d" % (3100000 + serial), "title": title,
+                      "subject_id": subject_id, "contents": contents, "attached": list(attached), "status": "Open",
+                      "created": now, "edited": now, "priority": priority if _is_int(priority) else 0,
+                      "assigned_user_id": assigned_user_id if _is_int(assigned_user_id) else None}
+            self.tickets.append(ticket)
+        return ticket
+
+    def close_ticket(self, ident):
+        """Support closed the ticket (tests): it leaves the account's open tickets."""
+        for ticket in self.tickets:
+            if ticket["id"] == ident:
+                ticket.update(status="Closed", edited=self.clock.now())
+                return ticket
+        raise KeyError(ident)
+
+    def ticket_view(self, ticket):
+        """The ticket as the API holds it; ``answer`` keeps what the mask asks for (local properties only without one)."""
+        status_id = TICKET_STATUSES[ticket["status"]]
+        machines = [(kind, self.machines[mid]) for kind, mid in ticket["attached"]]
+        hardware = [self.view(m) for kind, m in machines if kind == "hardware"]
+        guests = [self.view(m) for kind, m in machines if kind == "guest"]
+        first = {"id": ticket["id"] * 10 + 1, "ticketId": ticket["id"], "entry": ticket["contents"],
+                 "createDate": iso(ticket["created"]), "editorType": "USER"}
+        view = {
+            "id": ticket["id"], "accountId": self.account_id, "title": ticket["title"],
+            "subjectId": ticket["subject_id"],
+            "subject": next((dict(s) for s in self.ticket_subjects if s.get("id") == ticket["subject_id"]), None),
+            "statusId": status_id, "status": {"id": status_id, "name": ticket["status"]},
+            "createDate": iso(ticket["created"]), "modifyDate": iso(ticket["edited"]),
+            "lastEditDate": iso(ticket["edited"]), "lastEditType": "USER",
+            "serviceProviderResourceId": ticket["number"], "priority": ticket["priority"], "userEditableFlag": True,
+            "attachedHardware": hardware, "attachedHardwareCount": len(hardware),
+            "attachedVirtualGuests": guests, "attachedVirtualGuestCount": len(guests),
+            "attachedResourceCount": len(machines),
+            "updates": [first], "updateCount": 1, "firstUpdate": first, "lastUpdate": first,
+        }
+        if ticket["assigned_user_id"] is not None:
+            view["assignedUserId"] = ticket["assigned_user_id"]
+        return view
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def result_page(request, items):
+    """The ``resultLimit=<offset>,<limit>`` page of a list: all of it without one (or with one the lab cannot read)."""
+    match = re.fullmatch(r"\s*(\d+)\s*,\s*(\d+)\s*", request.args.get("resultLimit") or "")
+    if not match:
+        return items
+    offset, limit = int(match.group(1)), int(match.group(2))
+    return items[offset:offset + limit]
 
 
 def iso(epoch):

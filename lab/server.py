@@ -19,6 +19,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from .classic import NessusStatus
 from .core import LabApp
 from .hosts import Hosts
+from .slack import SlackApp
 from .world import World, load_scenario
 
 
@@ -69,11 +70,13 @@ class Lab:
                              ("servicenow", world.servicenow), ("classic", world.classic), ("jenkins", world.jenkins),
                              ("awx", world.awx)):
             self._serve(name, LabApp(name, system, world, system.error_body), tls)
+        self._serve("slack", SlackApp("slack", world.slack, world, world.slack.error_body), tls)
         self._start_scanners()
         world.github.base_url = self.url("github")
         world.servicenow.base_url = self.url("servicenow")
         world.jenkins.base_url = self.url("jenkins")
         world.awx.base_url = self.url("awx")
+        world.slack.base_url = self.url("slack")
         self.write_settings()
         return self
 
@@ -157,6 +160,7 @@ class Lab:
             "PAGERDUTY_ROUTING_KEY": self.world.pagerduty.routing_key,
             "PAGERDUTY_API_URL": self.url("pagerduty"),
             "PAGERDUTY_API_TOKEN": self.world.pagerduty.api_token,
+            "PAGERDUTY_FROM": self.world.pagerduty.user_email,
             "PAGERDUTY_CA_PATH": self.ca_path,
             "SN_HOST": self.url("servicenow"),
             "SN_USERNAME": self.world.servicenow.username,
@@ -175,6 +179,11 @@ class Lab:
             "CONTROLLER_HOST": self.url("awx"),
             "CONTROLLER_USERNAME": self.world.awx.username,
             "CONTROLLER_PASSWORD": self.world.awx.password,
+            "SLACK_WEBHOOK_URL": self.url("slack") + self.world.slack.webhook_path,
+            "SLACK_API_URL": self.url("slack") + "/api",
+            "SLACK_BOT_TOKEN": self.world.slack.bot_token,
+            "SLACK_CHANNEL": self.world.slack.default_channel,
+            "SLACK_CA_PATH": self.ca_path,
             "LAB_INVENTORY": os.path.join(self.lab_dir, "lab.scan_zones.yml"),
             "LAB_DIR": self.lab_dir,
             "LAB_SCENARIO": self.world.spec.get("name", ""),

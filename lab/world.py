@@ -22,6 +22,7 @@ from .github import GitHub
 from .pagerduty import PagerDuty
 from .securitycenter import SecurityCenter
 from .servicenow import ServiceNow
+from .slack import Slack
 
 # libyaml's safe loader when PyYAML has it (the same documents, several times faster: a scenario of 20,000 scans,
 # bench/bench_compliance.py, reads in seconds instead of half a minute), else the pure-Python one.
@@ -134,6 +135,7 @@ class World:
         self.servicenow.on_insert.append(self._sos_acts)
         self.jenkins = Jenkins(spec.get("jenkins") or {}, self.clock, self.secrets)
         self.awx = AWX(spec.get("awx") or {}, self.clock, self.secrets)
+        self.slack = Slack(spec.get("slack") or {}, self.clock, self.secrets)
 
     def _sos_acts(self, table, record):
         """SOS re-enables a scanner some time after they are asked to (the machine's ``sos_reenable_seconds``)."""

@@ -7,6 +7,9 @@ Basic auth with the classic user name (or ``apikey``) and API key; ``{"error", "
 also on HTTP 200; machines found by host name and domain with an ``objectFilter`` and an
 ``objectMask``, and the match checked again on the answer, because the API silently ignores a filter
 it cannot read. Power methods are never retried by the transport.
+
+Support tickets: one per machine while it is open, found again among the account's open tickets by the machine
+attached to it; a ticket is opened with the machine attached (``createStandardTicket``) and never sent twice.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ import time
 
 from ansible.module_utils.basic import env_fallback
 
+from .github import answer_lost
 from .polling import poll_until
-from .transport import ApiClient, ApiError, HttpClient, NotFoundError, decode_json, http_argument_spec
+from .transport import (ApiClient, ApiError, HttpClient, NotFoundError, UnexpectedResponseError, decode_json,
+                        http_argument_spec)
 
 SYSTEM = "IBM Cloud classic"
 SERVICES = {"guest": "SoftLayer_Virtual_Guest", "hardware": "SoftLayer_Hardware_Server"}
@@ -36,6 +41,14 @@ MASKS = {
 # SoftLayer_Account::getHardware returns SoftLayer_Hardware, which has no transactions: those belong to
 # SoftLayer_Hardware_Server and need a typed mask (as softlayer-python's HardwareManager.list_hardware sends).
 HARDWARE_LIST_MASK = "[mask[%s,hardwareStatus],mask(SoftLayer_Hardware_Server)[%s]]" % (_IDENTITY, _TRANSACTIONS)
+# SoftLayer_Ticket (createStandardTicket, SoftLayer_Account::getOpenTickets): what a ticket is shown with, and the
+# machines attached to it (the key that finds a machine's open ticket again).
+TICKET_MASK = ("mask[id,title,createDate,serviceProviderResourceId,statusId,status[name],attachedHardware[id],"
+               "attachedVirtualGuests[id]]")
+TICKET_PAGE = 100
+# createStandardTicket's attachmentType, and the ticket's property listing those machines, per kind of machine
+ATTACHMENT_TYPES = {"guest": "VIRTUAL_GUEST", "hardware": "HARDWARE"}
+ATTACHED = {"guest": "attachedVirtualGuests", "hardware": "attachedHardware"}
 
 CLASSIC_ARGUMENT_SPEC = dict(
     username=dict(type="str", required=True, fallback=(env_fallback, ["SL_USERNAME"])),
@@ -80,6 +93,10 @@ class ClassicClient(ApiClient):
         self.http.session.auth = (username, api_key)
 
     def call(self, service, method, ident=None, params=None, body=None, http_method="GET"):
+        return self.exchange(service, method, ident, params, body, http_method)[0]
+
+    def exchange(self, service, method, ident=None, params=None, body=None, http_method="GET"):
+        """:meth:`call`, answering ``(data, response)`` for the headers (``SoftLayer-Total-Items``)."""
         path = "%s/%s%s.json" % (service, "%d/" % ident if ident is not None else "", method)
         response = self.http.request(http_method, path, params=params, json_body=body)
         shown = "/" + path
@@ -91,7 +108,7 @@ class ClassicClient(ApiClient):
                              code=data.get("code"), detail=data.get("error"))
         if response.status_code >= 400:
             raise self.error(response.status_code, http_method, shown, "request failed")
-        return data
+        return data, response
 
     def find(self, hostname, domain, kind=None):
         """The one machine with this host name and domain: ``(kind, machine)``, or NotFoundError / ApiError."""
@@ -199,6 +216,57 @@ class ClassicClient(ApiClient):
         return self.call(service, "reloadOperatingSystem", ident, body={"parameters": [token, config]},
                          http_method="POST")
 
+    # -- support tickets ---------------------------------------------------------------------------
+
+    def ticket_subjects(self):
+        """The subjects a ticket may be opened under: ``[{id, name}]`` (``SoftLayer_Ticket_Subject::getAllObjects``)."""
+        return self.call("SoftLayer_Ticket_Subject", "getAllObjects") or []
+
+    def open_tickets(self):
+        """The account's open tickets, every page of them, each as :func:`describe_ticket` has it (with the ids of the
+        machines attached to it)."""
+        def page(offset, limit):
+            items, response = self.exchange("SoftLayer_Account", "getOpenTickets", params={
+                "objectMask": TICKET_MASK, "resultLimit": "%d,%d" % (offset, limit)})
+            items = items or []
+            total = str(response.headers.get("SoftLayer-Total-Items") or "")
+            more = offset + len(items) < int(total) if total.isdigit() else len(items) >= limit
+            return items, bool(items) and more
+
+        tickets = self.http.offset_pages(page, "open tickets", "/SoftLayer_Account/getOpenTickets.json", limit=TICKET_PAGE)
+        return [describe_ticket(t) for t in tickets]
+
+    def open_ticket_for(self, kind, ident):
+        """The open ticket the machine is attached to (the oldest when several), or None."""
+        found = [t for t in self.open_tickets() if ident in t["attached"][kind]]
+        return min(found, key=lambda t: t["id"]) if found else None
+
+    def create_ticket(self, subject_id, title, contents, kind, ident):
+        """Open a support ticket with the machine attached (``createStandardTicket``): ``(ticket, answer_lost)``.
+
+        Sent once: the transport retries no POST, and when the request failed in a way that may have opened the ticket
+        all the same (no answer, a server error), the machine's open ticket is looked for instead of sending it again
+        (``answer_lost``); without one the error is raised. No root password goes with it.
+        """
+        template = {"subjectId": subject_id, "title": title}
+        body = {"parameters": [template, contents, ident, None, None, None, [], ATTACHMENT_TYPES[kind]]}
+        try:
+            created = self.call("SoftLayer_Ticket", "createStandardTicket", params={"objectMask": TICKET_MASK},
+                                body=body, http_method="POST")
+        except ApiError as exc:
+            if not answer_lost(exc):
+                raise
+            try:
+                found = self.open_ticket_for(kind, ident)
+            except ApiError:
+                found = None  # the look is a courtesy: the create's own error is the one to report
+            if found is None:
+                raise exc from None
+            return found, True
+        if not isinstance(created, dict) or not created.get("id"):
+            raise UnexpectedResponseError("no ticket in the answer", SYSTEM, "POST", "/SoftLayer_Ticket/createStandardTicket.json")
+        return describe_ticket(created), False
+
 
 def describe_machine(kind, machine, power=None):
     """What classic_server_info returns for a machine."""
@@ -218,6 +286,21 @@ def describe_machine(kind, machine, power=None):
                            "status": ((machine.get("lastOperatingSystemReload") or {}).get("transactionStatus") or {}).get("name")}
         if machine.get("lastOperatingSystemReload") else None,
     }
+
+
+def describe_ticket(ticket):
+    """A support ticket as the modules return it: ``{id, number, title, status, created, attached: {guest: [ids],
+    hardware: [ids]}}``; ``number`` is the case number people quote (``serviceProviderResourceId``, C(CS...))."""
+    return {
+        "id": ticket.get("id"), "number": ticket.get("serviceProviderResourceId"), "title": ticket.get("title"),
+        "status": (ticket.get("status") or {}).get("name") or TICKET_STATUS_NAMES.get(ticket.get("statusId")),
+        "created": ticket.get("createDate"),
+        "attached": {kind: [m.get("id") for m in ticket.get(key) or () if isinstance(m, dict)] for kind, key in ATTACHED.items()},
+    }
+
+
+# SLDN: a new ticket has statusId 1001 ("open"); softlayer-python's fixtures name 1001 Open and 1002 Closed.
+TICKET_STATUS_NAMES = {1001: "Open", 1002: "Closed"}
 
 
 def reload_state(machine):

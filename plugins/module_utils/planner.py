@@ -132,7 +132,7 @@ def start(scanner, steps, history, nessus_state, sc_scanner=None, then="", ladde
     """
     taken = taken_since_heal(history)
     state = {"scanner": scanner, "steps": list(steps), "then": then, "taken": taken, "done": [], "planned": None,
-             "later": [], "outcome": None, "healed_by": None, "situation": None, "next": None, "looked": [],
+             "later": [], "outcome": None, "healed_by": None, "situation": None, "next": None, "looked": [], "unreachable": False,
              "sc_status": None, "text": None, "healed_earlier": False, "limited": False}
     if nessus_state == "ready" and (sc_scanner or {}).get("healthy"):
         state.update(outcome=HEALTHY, healed_by=taken[-1]["details"].get("step") if taken else "already healthy")
@@ -156,6 +156,9 @@ def _advance(state, index):
     if index >= len(steps):
         state.update(next=None, outcome=FAILED, text="%s still does not work after the %s: an OS reload (last resort) "
                      "or IaaS support is needed" % (state["scanner"], ", ".join(step_words(steps))))
+        # the last step did not bring the machine back where Nessus answers (off, or not reachable): a case for the
+        # infrastructure's support when no OS reload runs, not for SOS alone
+        state["unreachable"] = bool(state["looked"]) and state["looked"][-1]["nessus"] == "down"
         return state
     step = steps[index]
     earlier = [e for e in state["taken"] if (e.get("details") or {}).get("step") == step]

@@ -90,6 +90,9 @@ CASES = [
          jobs={WW: {"result": "ABORTED"}}, variables=RELOAD, rc=2, says=["ABORTED"]),
     case("jenkins-item-expired", "the left queue item expired before it was seen", [], scenario="private_reload",
          jobs={WW: {"vanish_seconds": 0}}, variables=RELOAD),
+    case("support-ticket-refused", "IBM Cloud classic refuses the support case for a machine the power cycle did not bring back",
+         [], machine=NOTHING_HEALS, world={"classic": {"tickets": {"refuse": "The ticket system is unavailable."}}}, rc=2,
+         says=["could not open an IBM Cloud support case", "Escalated to SOS"]),
     case("servicenow-429-then-201", "ServiceNow 429 once on the escalation",
          [{"system": "servicenow", "method": "POST", "times": 1,
            "action": {"status": 429, "message": "Rate limit exceeded", "headers": {"Retry-After": "1"}}}],
@@ -166,7 +169,7 @@ def derived_scenario(tmp_path, scenario, machine=None, jobs=None, world=None):
         return scenario
     derived = dict(world or {}, extends=scenario)
     if machine:
-        derived["classic"] = {"machines": {"prod-wdc06-infra-nessus-01": machine}}
+        derived["classic"] = dict(derived.get("classic") or {}, machines={"prod-wdc06-infra-nessus-01": machine})
     if jobs:
         derived["jenkins"] = {"jobs": jobs}
     path = tmp_path / "scenario.yaml"

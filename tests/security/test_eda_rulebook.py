@@ -126,6 +126,8 @@ def test_a_signed_pagerduty_webhook_starts_the_remediation(rulebook):
     # rulebook's working directory), and the resubmission followed the scan with the waits --vars and -E give
     # (the roles' defaults: 3600 s and 5 s)
     run_ids = {r["run_id"] for r in records(tmp_path)}
+    # the run notes its steps on the incident that started it
+    assert {r.get("incident") for r in records(tmp_path)} == {"Q1R2DLCB21K7NP"}
     elsewhere = os.path.join(REPO_ROOT, "reports")
     assert not [n for n in (os.listdir(elsewhere) if os.path.isdir(elsewhere) else []) if any(i in n for i in run_ids)]
     output = (tmp_path / "rulebook.log").read_text()
@@ -188,7 +190,7 @@ def test_an_issue_body_is_never_templated_and_a_replay_or_a_burst_starts_one_run
 
 
 def test_the_playbook_gets_the_validated_scans_and_the_vetted_variables_with_the_roles_defaults():
-    """Of the event only `scans`; of the rulebook's variables (which hold the webhook secrets -E passes) only the
+    """Of the event only `scans` and the incident id; of the rulebook's variables (which hold the webhook secrets -E passes) only the
     documented ones, each defaulting to its role's default - or, for the record directory, to a place that outlives
     the run (the playbook runs in ansible-runner's private data directory, which is deleted after it)."""
     with open(RULEBOOK, encoding="utf-8") as handle:
@@ -196,6 +198,7 @@ def test_the_playbook_gets_the_validated_scans_and_the_vetted_variables_with_the
     ((rule,),) = [ruleset["rules"] for ruleset in yaml.safe_load(text)]
     extra_vars = dict(rule["action"]["run_playbook"]["extra_vars"])
     assert extra_vars.pop("scans") == "{{ event.nessus.scans }}"
+    assert extra_vars.pop("pagerduty_incident") == "{{ event.nessus.incident }}"  # validated by the source
     record_dir = extra_vars.pop("remediation_record_dir")
     assert re.fullmatch(r"\{\{ remediation_record_dir \| default\('~/[^']+'\) \}\}", record_dir), record_dir
     defaults = {}

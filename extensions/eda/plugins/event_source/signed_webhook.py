@@ -23,8 +23,8 @@ MAX_SIGNATURES offered signatures looked at. Unsigned or badly signed: 401; too 
 400; too slow: 408 or the connection closed; never 500. A signed event is then vetted: a GitHub "issues/opened"
 event of the configured repository, label, title (and sender), or a PagerDuty "incident.triggered" of the
 configured service no older than the window, whose text names the failing scans in the runbook's format. Only
-``{"nessus": {"scans": [...], "key": "...", "sender": ..., "delivery": ...}}`` goes on the queue - validated scan
-names, never free text. Anything else is logged and answered 200 with the reason, and the listener goes on.
+``{"nessus": {"scans": [...], "key": "...", "sender": ..., "delivery": ..., "incident": ...}}`` goes on the queue -
+validated scan names and, for PagerDuty, the incident's id (letters and digits), never free text. Anything else is logged and answered 200 with the reason, and the listener goes on.
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ LOG = logging.getLogger(__name__)
 MAX_SIGNATURES = 5
 ALERT_HEADER = "The following scans are identified as failing and need investigation:"
 PAGERDUTY_SUMMARY = "SCANS FAILED - failed nessus scans require investigation:"
+# a PagerDuty incident id, the only other thing of a PagerDuty event that goes on (its run notes its steps there)
+INCIDENT = re.compile(r"^[A-Z0-9]{2,32}$")
 # the shape of a scan name, as conductors.nessus_compliance's alert reader checks it (this file runs inside
 # ansible-rulebook, where the collection's module_utils are not importable)
 SCAN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.~+-]{0,127}$")
@@ -197,7 +199,10 @@ class Vetting:
         title = _get(event, "data", "title")
         if not isinstance(title, str) or not title.startswith(PAGERDUTY_SUMMARY) or "\n" in title:
             raise Ignored("the incident's title is not the compliance alert's")
-        return scan_names(title[len(PAGERDUTY_SUMMARY):].split())
+        incident = _get(event, "data", "id")
+        if not isinstance(incident, str) or not INCIDENT.match(incident):
+            raise Ignored("the incident has no usable id")
+        return scan_names(title[len(PAGERDUTY_SUMMARY):].split()), incident
 
 
 class Deliveries:
@@ -299,10 +304,11 @@ async def main(queue, args):
             return answer(400, error="body is not a JSON object")
         now = time.time()
         try:
+            incident = None
             if source == "github":
                 scans = vetting.github(request.headers, payload, now)
             else:
-                scans = vetting.pagerduty(payload, now)
+                scans, incident = vetting.pagerduty(payload, now)
             delivery = vetting.delivery(source, payload)
             if delivery is None:
                 raise Ignored("no usable id in the signed body")
@@ -312,7 +318,7 @@ async def main(queue, args):
             LOG.warning("signed_webhook: ignored a signed %s event: %s", source, why)
             return answer(200, accepted=False, reason=str(why))
         await queue.put({"nessus": {"scans": scans, "key": " ".join(sorted(scans)), "sender": source,
-                                    "delivery": delivery}})
+                                    "delivery": delivery, "incident": incident or ""}})
         return answer(202, accepted=True, scans=scans)
 
     # aiohttp has no limit on how long a client may take to send its headers: each connection gets a timer that

@@ -156,6 +156,15 @@ def test_os_reload_guard(allow, ladder_failed, history, working, allow_last, exp
     assert planner.os_reload_guard("a", "Z", allow, ladder_failed, history, working, allow_last) == expected
 
 
+@pytest.mark.parametrize("last, unreachable", [("down", True), ("error", False), ("loading", False)])
+def test_a_failed_ladder_says_whether_the_machine_came_back(last, unreachable):
+    """Nessus silent after the power cycle: the machine is off or not reachable, a case for IaaS support."""
+    state = planner.start("s1", STEPS, [], "down")
+    for step, nessus in zip(STEPS, ("down", "down", last)):
+        state = planner.observe(state, step, nessus)
+    assert state["outcome"] == "failed" and state["unreachable"] is unreachable
+
+
 DECIDED_MON = dict(entry("os_reload_decided", "2026-11-23T10:00:00Z"), run_id="R1",
                    details={"scanner": "a", "event": "os_reload_decided", "previous_reload_id": 7})
 HEALED_MON = entry("os_reload_healed", "2026-11-23T12:00:00Z")
