@@ -9,7 +9,7 @@ name: reload_decision
 short_description: The OS reload decision of a scanner's current episode, recorded by an earlier run
 version_added: 0.1.0
 description:
-  - The remediation planner's view of an OS reload already decided for the scanner and not yet followed by a heal:
+  - The remediation planner's view of an OS reload already decided for the scanner and not yet followed by a heal -
     the latest C(os_reload_decided) entry recorded after the scanner last healed. A run that continues an interrupted
     reload follows that decision (the machine's reload id before it, who allowed it) and never sends a second reload.
   - A decision followed by a heal belongs to an episode that is over; the scanner's next episode decides again (and

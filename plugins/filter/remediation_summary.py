@@ -30,6 +30,13 @@ options:
   public:
     description: The public branch's result (C(remediate_public_scan_result)), for the scans it escalated.
     type: dict
+  chat:
+    description:
+      - The team's chat message instead (a dict) - C(send) (the run changed something or escalated, and was no dry
+        run), C(outcome) (V(failed), V(escalated), V(changed) or V(unchanged)), C(title), C(lines) (the summary) and
+        C(link) (the record's Markdown).
+    type: bool
+    default: false
 """
 
 EXAMPLES = r"""
@@ -41,14 +48,18 @@ EXAMPLES = r"""
 RETURN = r"""
 _value:
   description:
-    - Without O(zone_hosts), the summary's lines; with it, C(lines) and C(escalated) (the scans escalated to SOS).
+    - Without O(zone_hosts), the summary's lines; with it, C(lines) and C(escalated) (the scans escalated to SOS); with
+      O(chat), the chat message.
   type: raw
 """
 
-from ansible_collections.conductors.nessus_compliance.plugins.module_utils.remediation_sentences import alert_summary, record_summary
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils.remediation_sentences import (
+    alert_summary, chat_message, record_summary)
 
 
-def summary(record, zone_hosts=None, public=None):
+def summary(record, zone_hosts=None, public=None, chat=False):
+    if chat:
+        return chat_message(record or {})
     if zone_hosts is None:
         return record_summary(record or {})
     return alert_summary(record or {}, [h if h is not None else {} for h in zone_hosts], public)  # each read by key

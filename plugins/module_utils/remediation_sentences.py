@@ -153,6 +153,29 @@ def record_summary(record):
     return [record.get("outcome")] + done_and_left + ["Record: %s" % ((record.get("files") or {}).get("markdown"))]
 
 
+ESCALATION_STEPS = ("Engage SOS", "Escalation Policy")
+
+
+def chat_message(record):
+    """The team's chat message at the end of a run: ``send`` (the run changed something or escalated, and was no dry
+    run), ``outcome`` (failed, escalated, changed), ``title`` and ``lines`` (the five-second summary) and ``link`` (the
+    record's Markdown)."""
+    entries = record.get("entries") or ()
+    outcome = record.get("outcome") or ""
+    if outcome.startswith("Stopped"):
+        kind = "failed"
+    elif any(e.get("step") in ESCALATION_STEPS and e.get("kind") == "done" for e in entries):
+        kind = "escalated"
+    elif any(e.get("kind") == "done" for e in entries):
+        kind = "changed"
+    else:
+        kind = "unchanged"
+    lines = record_summary(record)
+    return {"send": kind != "unchanged" and not record.get("check_mode"), "outcome": kind,
+            "title": "Nessus scan remediation, %s %s: %s" % (record.get("branch"), record.get("subject"), kind),
+            "lines": [str(line) for line in lines[:-1] if line], "link": (record.get("files") or {}).get("markdown") or ""}
+
+
 def alert_summary(record, zone_hosts=(), public=None):
     """The end of a run from the alert: its record's lines, each zone's outcome, the records' place, the escalated scans.
 

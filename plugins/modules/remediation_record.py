@@ -76,7 +76,7 @@ options:
         or C(-e pagerduty_incident=...) gives it). Each later O(event=add) of O(kind=done) or O(kind=left) adds a note
         to it (C(POST /incidents/{id}/notes), with C(PAGERDUTY_API_URL), C(PAGERDUTY_API_TOKEN) and C(PAGERDUTY_FROM),
         the email of a user of the account).
-      - Likewise, once an entry has recorded a ServiceNow ticket (C(details.ticket) with C(table) and C(sys_id): the SOS
+      - Likewise, once an entry has recorded a ServiceNow ticket (C(details.ticket) with C(table) and C(sys_id) - the SOS
         escalation, a re-enable request), each later such entry is a work note on it (C(SN_*) settings).
       - The entry is written first. A note that cannot be added is a warning and is kept in the record
         (C(timeline_failed)); that target is not told again in the run. Nothing is told in check mode.
