@@ -90,9 +90,12 @@ def tell(record, entry, environ=None):
     told, failed = [], {}
     text = note(record, entry)
     for system, target in targets(record, entry):
+        if system == "pagerduty":
+            key, name = "pagerduty:" + target, "PagerDuty incident " + target
+        else:
+            key, name = "servicenow:" + target["sys_id"], "ServiceNow %s" % (target.get("number") or target["sys_id"])
         try:
             if system == "pagerduty":
-                key, name = "pagerduty:" + target, "PagerDuty incident " + target
                 sender = environ.get(FROM_SETTING)
                 if not sender:
                     raise ValueError("a note needs %s (the email of a PagerDuty user of the account)" % FROM_SETTING)
@@ -102,7 +105,6 @@ def tell(record, entry, environ=None):
                 finally:
                     client.close()
             else:
-                key, name = "servicenow:" + target["sys_id"], "ServiceNow %s" % (target.get("number") or target["sys_id"])
                 client = _client("servicenow", ServiceNowClient)
                 client.add_work_note(target["table"], target["sys_id"], text)
             told.append(name)

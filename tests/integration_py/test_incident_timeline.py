@@ -15,9 +15,8 @@ NOTHING_HEALS = {"hung": True, "heals": {"rebootSoft": "hung", "rebootHard": "hu
 
 
 def world(tmp_path, machine=None):
-    spec = {"extends": "default", "pagerduty": {"incidents": [
-        {"incident_key": "nessus-scan-compliance", "title": "SCANS FAILED - failed nessus scans require investigation: "
-                                                             "ALC_Prod_WDC06_private_import"}]}}
+    title = "SCANS FAILED - failed nessus scans require investigation: ALC_Prod_WDC06_private_import"
+    spec = {"extends": "default", "pagerduty": {"incidents": [{"incident_key": "nessus-scan-compliance", "title": title}]}}
     if machine:
         spec["classic"] = {"machines": {"prod-wdc06-infra-nessus-01": machine}}
     path = tmp_path / "world.yaml"

@@ -24,7 +24,8 @@ MAX_SIGNATURES offered signatures looked at. Unsigned or badly signed: 401; too 
 event of the configured repository, label, title (and sender), or a PagerDuty "incident.triggered" of the
 configured service no older than the window, whose text names the failing scans in the runbook's format. Only
 ``{"nessus": {"scans": [...], "key": "...", "sender": ..., "delivery": ..., "incident": ...}}`` goes on the queue -
-validated scan names and, for PagerDuty, the incident's id (letters and digits), never free text. Anything else is logged and answered 200 with the reason, and the listener goes on.
+validated scan names and, for PagerDuty, the incident's id (letters and digits), never free text. Anything else is
+logged and answered 200 with the reason, and the listener goes on.
 """
 
 from __future__ import annotations
