@@ -157,8 +157,8 @@ ESCALATION_STEPS = ("Engage SOS", "Escalation Policy")
 
 
 def chat_message(record):
-    """The team's chat message at the end of a run: ``send`` (the run changed something or escalated, and was no dry
-    run), ``outcome`` (failed, escalated, changed), ``title`` and ``lines`` (the five-second summary) and ``link`` (the
+    """The team's chat message at the end of a run: ``send`` (the run changed something or escalated - a run that
+    stopped before any change says nothing - and was no dry run), ``outcome`` (failed, escalated, changed), ``title`` and ``lines`` (the five-second summary) and ``link`` (the
     record's Markdown)."""
     entries = record.get("entries") or ()
     outcome = record.get("outcome") or ""
@@ -171,7 +171,8 @@ def chat_message(record):
     else:
         kind = "unchanged"
     lines = record_summary(record)
-    return {"send": kind != "unchanged" and not record.get("check_mode"), "outcome": kind,
+    did = any(e.get("kind") == "done" for e in entries)  # an escalation is a step done too
+    return {"send": did and not record.get("check_mode"), "outcome": kind,
             "title": "Nessus scan remediation, %s %s: %s" % (record.get("branch"), record.get("subject"), kind),
             "lines": [str(line) for line in lines[:-1] if line], "link": (record.get("files") or {}).get("markdown") or ""}
 
