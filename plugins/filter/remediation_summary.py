@@ -32,8 +32,8 @@ options:
     type: dict
   chat:
     description:
-      - The team's chat message instead (a dict) - C(send) (the run changed something or escalated, and was no dry
-        run), C(outcome) (V(failed), V(escalated), V(changed) or V(unchanged)), C(title), C(lines) (the summary) and
+      - The team's chat message instead (a dict) - C(send) (the run, or with O(zone_hosts) one of its zones, changed
+        something or escalated, and was no dry run), C(outcome) (V(failed), V(escalated), V(changed) or V(unchanged)), C(title), C(lines) (the summary) and
         C(link) (the record's Markdown).
     type: bool
     default: false
@@ -58,11 +58,13 @@ from ansible_collections.conductors.nessus_compliance.plugins.module_utils.remed
 
 
 def summary(record, zone_hosts=None, public=None, chat=False):
-    if chat:
-        return chat_message(record or {})
     if zone_hosts is None:
-        return record_summary(record or {})
-    return alert_summary(record or {}, [h if h is not None else {} for h in zone_hosts], public)  # each read by key
+        return chat_message(record or {}) if chat else record_summary(record or {})
+    hosts = [h if h is not None else {} for h in zone_hosts]
+    if chat:
+        return chat_message(record or {}, [h.get("remediation_record_data") for h in hosts],
+                            alert_summary(record or {}, hosts, public)["lines"])
+    return alert_summary(record or {}, hosts, public)  # each read by key
 
 
 class FilterModule:

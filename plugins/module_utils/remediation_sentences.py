@@ -156,13 +156,14 @@ def record_summary(record):
 ESCALATION_STEPS = ("Engage SOS", "Escalation Policy")
 
 
-def chat_message(record):
-    """The team's chat message at the end of a run: ``send`` (the run changed something or escalated - a run that
-    stopped before any change says nothing - and was no dry run), ``outcome`` (failed, escalated, changed), ``title`` and ``lines`` (the five-second summary) and ``link`` (the
-    record's Markdown)."""
-    entries = record.get("entries") or ()
-    outcome = record.get("outcome") or ""
-    if outcome.startswith("Stopped"):
+def chat_message(record, zone_records=(), lines=None):
+    """The team's chat message at the end of a run: ``send`` (the run - or, from the alert, one of its zones - changed
+    something or escalated; a run that stopped before any change says nothing; never a dry run), ``outcome``
+    (failed, escalated, changed or unchanged), ``title``, ``lines`` (the five-second summary: ``lines`` when given,
+    else the record's) and ``link`` (the record's Markdown)."""
+    records = [record] + [r for r in zone_records if r]
+    entries = [e for r in records for e in r.get("entries") or ()]
+    if any((r.get("outcome") or "").startswith("Stopped") for r in records):
         kind = "failed"
     elif any(e.get("step") in ESCALATION_STEPS and e.get("kind") == "done" for e in entries):
         kind = "escalated"
@@ -170,11 +171,11 @@ def chat_message(record):
         kind = "changed"
     else:
         kind = "unchanged"
-    lines = record_summary(record)
+    summary = record_summary(record)[:-1] if lines is None else lines
     did = any(e.get("kind") == "done" for e in entries)  # an escalation is a step done too
     return {"send": did and not record.get("check_mode"), "outcome": kind,
             "title": "Nessus scan remediation, %s %s: %s" % (record.get("branch"), record.get("subject"), kind),
-            "lines": [str(line) for line in lines[:-1] if line], "link": (record.get("files") or {}).get("markdown") or ""}
+            "lines": [str(line) for line in summary if line], "link": (record.get("files") or {}).get("markdown") or ""}
 
 
 def alert_summary(record, zone_hosts=(), public=None):

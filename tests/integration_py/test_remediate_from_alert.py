@@ -34,6 +34,11 @@ def test_the_runbooks_alert(lab_factory, tmp_path):
     assert "prod-wdc06-infra-nessus-01 works again after the soft reboot" in texts
     launches = [c for c in lab.calls("securitycenter") if c.endswith("/launch")]
     assert launches == ["POST /rest/scan/9/launch"]  # only the private scan; once
+    # one Slack message for the run and its zone: the zone's heal is in it
+    (message,) = lab.world.slack.messages
+    assert "Nessus scan remediation, alert ALC_all_envs_public_import ALC_Prod_WDC06_private_import: changed" in \
+        message["rendered"]
+    assert "ALC_Prod_WDC06_SZ" in message["rendered"]
 
 
 def test_the_compliance_report_as_input(lab_factory, tmp_path):
