@@ -43,6 +43,9 @@ class Lab:
     def __init__(self, scenario, lab_dir, bind="127.0.0.1", speed=None, ssh=None):
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the request log is the lab's own record
         self.lab_dir = os.path.abspath(lab_dir)
+        # this lab world's remediation records: a new world (lab-up) starts a history of its own, so that the runs of
+        # an earlier world (its reboots, its reloads) never count against this one's daily and weekly limits
+        self.records_dir = os.path.join(self.lab_dir, "records", time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()))
         os.makedirs(self.lab_dir, exist_ok=True)
         spec = load_scenario(scenario)
         if speed is not None:
@@ -184,6 +187,7 @@ class Lab:
             "SLACK_BOT_TOKEN": self.world.slack.bot_token,
             "SLACK_CHANNEL": self.world.slack.default_channel,
             "SLACK_CA_PATH": self.ca_path,
+            "NESSUS_COMPLIANCE_RECORD_DIR": self.records_dir,
             "LAB_INVENTORY": os.path.join(self.lab_dir, "lab.scan_zones.yml"),
             "LAB_DIR": self.lab_dir,
             "LAB_SCENARIO": self.world.spec.get("name", ""),
