@@ -144,14 +144,14 @@ class ActionModule(ActionBase):
             text = "took over the lease of %s: %s" % (zone, reason)
         elif verdict == "fleet_full":
             text = ("%d zones heal already across the fleet (%s): at most %d at once (remediation_max_zones_healing); "
-                    "not healing %s, this run changes nothing%s" % (
+                    "not healing %s, this run changes nothing in it%s" % (
                         len(got["healing"]), "; ".join("%s: %s" % (shown(item.get("zone")), holder_text(item))
                                                        for item in got["healing"]),
                         args["max_zones"], zone, " (waited %ds)" % args["wait"] if args["wait"] else ""))
         elif taken:
             text = "took the lease of %s until %s: no other run works on the zone" % (zone, utc(got["lease"]["expires"]))
         else:
-            text = ("another run works on %s: %s; this run changes nothing%s"
+            text = ("another run works on %s: %s; this run changes nothing in it%s"
                     % (zone, holder_text(got["lease"]), " (waited %ds)" % args["wait"] if args["wait"] else ""))
         details = {"event": "lease_" + verdict, "zone": zone,
                    "holder": {k: shown(got["lease"].get(k)) for k in ("run_id", "who", "where")},

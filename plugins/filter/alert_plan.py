@@ -24,6 +24,13 @@ options:
     description: The scan-zone table (the C(scan_zones) variable of the scan_zones inventory).
     type: raw
     required: true
+  held:
+    description:
+      - The zones another run works on (their lease is that run's). Their private scans are left out of C(private)
+        and listed in C(held_scans).
+    type: list
+    elements: str
+    default: []
 """
 
 EXAMPLES = r"""
@@ -37,7 +44,8 @@ RETURN = r"""
 _value:
   description:
     - C(placed) (per scan - C(scan), C(zone), C(visibility), C(source), C(disagreement)), C(public) and C(private)
-      (scan names), C(zone_of) (scan name to zone), C(systems) (the systems the run may call) and C(records) (a
+      (scan names; not those of a O(held) zone, which are C(held_scans)), C(private_zones) (the zones of the private
+      scans, each once), C(zone_of) (scan name to zone), C(systems) (the systems the run may call) and C(records) (a
       sentence per scan for the record).
   type: dict
 """
@@ -48,13 +56,13 @@ from ansible_collections.conductors.nessus_compliance.plugins.module_utils.remed
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.scan_zones import zone_for_scan
 
 
-def plan(definitions, scan_zones):
+def plan(definitions, scan_zones, held=None):
     zones = list(scan_zones.values()) if isinstance(scan_zones, dict) else list(scan_zones or [])
     try:
         placements = [zone_for_scan(d["name"], zones, (d.get("zone") or {}).get("name") or None) for d in definitions or ()]
     except ValueError as exc:
         raise AnsibleFilterError(str(exc))
-    return alert_plan(definitions or (), placements)
+    return alert_plan(definitions or (), placements, list(held or ()))
 
 
 class FilterModule:

@@ -213,20 +213,25 @@ def _placed_sentence(p):
     return "%s runs in %s (%s)%s" % (p["scan"], p.get("zone"), p.get("visibility"), disagreement)
 
 
-def alert_plan(definitions, placements):
+def alert_plan(definitions, placements, held=()):
     """Where each scan of an alert goes.
 
     ``definitions``: the scans' definitions (``name``); ``placements``: for each, what ``zone_for_scan`` said
-    (``zone``, ``visibility``, ``source``, ``disagreement``). Returns ``placed`` (one row per scan), the ``public``
-    and ``private`` scans, ``zone_of`` (scan -> zone) and ``systems`` (those the run may call).
+    (``zone``, ``visibility``, ``source``, ``disagreement``); ``held``: the zones another run works on (their lease is
+    another run's). Returns ``placed`` (one row per scan), the ``public`` and ``private`` scans (not those of a held
+    zone: ``held_scans``), ``private_zones`` (the zones of all private scans, each once), ``zone_of`` (scan -> zone)
+    and ``systems`` (those the run may call).
     """
     placed = [dict(p, scan=d["name"]) for d, p in zip(definitions or (), placements or ())]
-    private = [p["scan"] for p in placed if p.get("visibility") == "private"]
+    every = [p["scan"] for p in placed if p.get("visibility") == "private"]
+    private = [name for name in every if next(p["zone"] for p in placed if p["scan"] == name) not in (held or ())]
     return {"placed": placed,
             "public": [p["scan"] for p in placed if p.get("visibility") == "public"],
             "private": private,
+            "held_scans": [name for name in every if name not in private],
+            "private_zones": _unique(p.get("zone") for p in placed if p.get("visibility") == "private"),
             "zone_of": {p["scan"]: p.get("zone") for p in placed},
-            "systems": ["securitycenter"] + (["classic"] if private else []),
+            "systems": ["securitycenter"] + (["classic"] if every else []),
             "records": [_placed_sentence(p) for p in placed]}
 
 

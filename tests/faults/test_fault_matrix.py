@@ -397,7 +397,7 @@ def test_a_zone_over_the_fleets_limit_is_not_healed_and_is_paged(lab_factory, tm
     assert entry["text"].startswith("3 zones heal already across the fleet (ALC_Prod_DAL10_SZ: run 20261130T080000Z-0ther0 "
                                     "(AWX job 70 (Heal a scan zone) on awx-ee-0, since ")
     assert entry["text"].endswith("at most 3 at once (remediation_max_zones_healing); not healing %s, this run changes "
-                                  "nothing" % ZONE)
+                                  "nothing in it" % ZONE)
     assert record["outcome"] == "Not run: " + entry["text"]
     (page,) = lab.world.pagerduty.events
     assert page["action"] == "trigger" and page["dedup_key"].startswith("nessus-remediation-fleet-limit-%s-" % ZONE)

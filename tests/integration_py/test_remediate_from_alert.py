@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 from private_branch import power  # pylint: disable=import-error
 
@@ -77,3 +78,24 @@ def test_the_alerts_private_scans_are_resubmitted_together_and_only_failing_zone
     zone_texts = [e["text"] for e in records["ALC_Prod_WDC06_SZ"]["entries"]]
     assert "prod-wdc06-infra-nessus-01 works again after the soft reboot" in zone_texts
     assert power(lab) == [("prod-wdc06-infra-nessus-01", "rebootSoft")]  # DAL09's scanners were left alone
+
+
+def test_a_zone_another_run_works_on_is_left_to_it_before_any_resubmission(lab_factory, tmp_path):
+    """WDC06's lease is held by a run on AWX: the alert's run resubmits DAL09's scan only (WDC06's is left to that
+    run, never launched twice), says who works on WDC06, gives DAL09's lease back and the other run's keeps."""
+    lab = lab_factory("default", speed=300)
+    leases = tmp_path / "leases"
+    leases.mkdir()
+    other = {"run_id": "20261130T080000Z-0ther0", "who": "AWX job 77 (Heal a scan zone)", "where": "awx-ee-5f7c",
+             "pid": 1, "since": time.time() - 60, "expires": time.time() + 3600, "zone": "ALC_Prod_WDC06_SZ"}
+    (leases / "ALC_Prod_WDC06_SZ.json").write_text(json.dumps(other))
+    proc = run(lab, tmp_path, alert="[ALC_Prod_DAL09_private_import ALC_Prod_WDC06_private_import]")
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert [c for c in lab.calls("securitycenter") if c.endswith("/launch")] == ["POST /rest/scan/8/launch"]
+    assert power(lab) == []
+    (alert,) = [json.loads(p.read_text()) for p in tmp_path.glob("remediation-*.json")]
+    texts = [e["text"] for e in alert["entries"]]
+    assert any(t.startswith("another run works on ALC_Prod_WDC06_SZ: run 20261130T080000Z-0ther0 (AWX job 77") for t in texts)
+    assert any(t.startswith("took the lease of ALC_Prod_DAL09_SZ until ") for t in texts)
+    assert json.loads((leases / "ALC_Prod_WDC06_SZ.json").read_text()) == other
+    assert not (leases / "ALC_Prod_DAL09_SZ.json").exists()
