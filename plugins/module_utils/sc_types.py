@@ -85,6 +85,14 @@ def to_id(value):
     return number
 
 
+# Each field's converter (the three sets are disjoint; ``id``, in INT_FIELDS, is an object id: its null reference is None).
+CONVERTERS = {}
+CONVERTERS.update((key, to_bool) for key in BOOL_FIELDS)
+CONVERTERS.update((key, to_epoch) for key in EPOCH_FIELDS)
+CONVERTERS.update((key, to_int) for key in INT_FIELDS)
+CONVERTERS.update(id=to_id, maxScanTime=to_int)  # seconds; "unlimited" -> None
+
+
 def normalize(value, in_progress=False):
     """Convert a decoded Security Center payload (dict, list or scalar) recursively."""
     if isinstance(value, list):
@@ -92,22 +100,16 @@ def normalize(value, in_progress=False):
     if not isinstance(value, dict):
         return value
     out = {}
+    convert = CONVERTERS.get
     for key, item in value.items():
+        converter = convert(key)
         if key == "progress":
             # ``progress`` is ``[]`` when nothing ran: make it an empty object.
             out[key] = normalize(item, True) if isinstance(item, dict) else {}
         elif in_progress and key in PROGRESS_IP_LISTS:
             out[key] = "" if item is None else str(item)
-        elif key == "id":
-            out[key] = to_id(item)
-        elif key in INT_FIELDS:
-            out[key] = to_int(item)
-        elif key in EPOCH_FIELDS:
-            out[key] = to_epoch(item)
-        elif key in BOOL_FIELDS:
-            out[key] = to_bool(item)
-        elif key == "maxScanTime":
-            out[key] = to_int(item)  # seconds; "unlimited" -> None
+        elif converter is not None:
+            out[key] = converter(item)
         elif isinstance(item, (dict, list)):
             out[key] = normalize(item, in_progress)
         else:
