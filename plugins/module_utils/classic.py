@@ -19,9 +19,8 @@ import time
 
 from ansible.module_utils.basic import env_fallback
 
-from .github import answer_lost
 from .polling import poll_until
-from .transport import (ApiClient, ApiError, HttpClient, NotFoundError, UnexpectedResponseError, decode_json,
+from .transport import (ApiClient, ApiError, HttpClient, NotFoundError, UnexpectedResponseError, answer_lost, decode_json,
                         http_argument_spec)
 
 SYSTEM = "IBM Cloud classic"

@@ -32,7 +32,8 @@ from urllib.parse import quote
 
 from ansible.module_utils.basic import env_fallback
 
-from .transport import ApiClient, ApiError, HttpClient, NotFoundError, TransportError, decode_json, http_argument_spec
+from .transport import (ApiClient, ApiError, HttpClient, NotFoundError, answer_lost, decode_json,
+                        http_argument_spec)
 
 SYSTEM = "GitHub"
 # 429 is GitHub's rate limit: the client reads its headers (the transport would wait blindly, or for hours)
@@ -232,13 +233,6 @@ def fit_body(body):
     if body is None or len(body) <= MAX_BODY:
         return body
     return body[:MAX_BODY - len(CUT_NOTE)] + CUT_NOTE
-
-
-def answer_lost(exc):
-    """Whether a failed POST may have been carried out: no answer (timeout, dropped connection) or a server error."""
-    if isinstance(exc, TransportError):
-        return exc.may_have_arrived
-    return exc.status is not None and exc.status >= 500
 
 
 def rate_limit_wait(response, data):

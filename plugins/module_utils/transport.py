@@ -123,6 +123,13 @@ class UnexpectedResponseError(ApiError):
 STATUS_ERRORS = {401: AuthError, 403: AuthError, 404: NotFoundError}
 
 
+def answer_lost(exc):
+    """Whether a failed POST may have been carried out: no answer (timeout, dropped connection) or a server error."""
+    if isinstance(exc, TransportError):
+        return exc.may_have_arrived
+    return exc.status is not None and exc.status >= 500
+
+
 def validate_base_url(url, system, setting):
     """Return ``url`` without a trailing slash, or raise ValueError naming the setting."""
     if not url:
