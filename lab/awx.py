@@ -30,11 +30,24 @@ Held to AWX 24.6.1's own source (``awx/api/serializers.py``, ``awx/api/views``, 
   ``ask_inventory_on_launch``; one credential per credential type, of an assignable kind), surveys
   (``/survey_spec/``, validated as ``JobTemplateSurveySpec`` does), schedules (AWX's rrule rules), workflow job
   templates, their nodes (``identifier`` unique per workflow) and the ``success_nodes``/``failure_nodes``/
-  ``always_nodes`` links (no cycle, one link kind per pair), labels, ``unified_job_templates``.
+  ``always_nodes`` links (no cycle, one link kind per pair), labels, ``unified_job_templates``;
+- a node's ``extra_data`` checked against its template (the survey's answers, and no other variable unless the
+  template asks for variables on launch; a survey's required answers may come later), kept only with a template;
+- workflow approval templates: ``POST /workflow_job_template_nodes/<id>/create_approval_template/`` (``name``,
+  ``description``, ``timeout``) makes one the node's template (the one before is deleted, as is a deleted node's);
+  ``/workflow_approval_templates/<id>/`` is a detail only (no list), a unified job template with ``timeout``;
+- notification templates (``/notification_templates/``): ``notification_configuration`` checked against the type's
+  backend parameters (a missing one refused, the defaults filled in), password parameters stored and read back as
+  ``$encrypted$`` (which keeps the stored value on an update), ``messages`` by event; the
+  ``notification_templates_started``/``_success``/``_error`` lists of organizations, projects, inventory sources,
+  job templates and workflow job templates, and ``_approvals`` of organizations and workflow job templates, and a job
+  template's ``instance_groups`` (in their order): POST ``{"id": n}`` associates, ``{"id": n, "disassociate":
+  true}`` takes it off.
 
 A request AWX refuses (400, and the 403 of a managed object) is answered as AWX answers it and counted as a contract
 violation; 401 and 404 are answers, not violations. The scenario key ``awx`` sets ``username``, ``password``,
-``token``, ``repositories`` and ``project_update_seconds`` (simulated, 8 by default). Every create,
+``token``, ``repositories``, ``project_update_seconds`` (simulated, 8 by default) and ``instance_groups`` (names of
+instance groups it has besides ``controlplane`` and ``default``; AWX's admins make them). Every create,
 update, association and survey written is kept in ``log`` (with the fields that changed) and the objects in
 ``objects``; ``state()`` gives them as the API shows them, for the tests (``/_lab/awx`` from outside).
 """
@@ -86,6 +99,38 @@ IMAGE = re.compile(r"(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.
                    r"[-]*)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*"
                    r":[0-9a-fA-F]{32,})?")
 RESERVED_QUERY = {"page", "page_size", "order_by", "search", "format", "count_disabled"}
+MISSING = object()
+# Each notification backend's init_parameters (awx/main/notifications/*_backend.py): field -> (type, default); a
+# field without a default must be in notification_configuration, and a "password" one is stored encrypted
+NOTIFICATION_PARAMETERS = {
+    "awssns": {"aws_region": ("string", ""), "aws_access_key_id": ("string", ""),
+               "aws_secret_access_key": ("password", ""), "aws_session_token": ("password", ""),
+               "sns_topic_arn": ("string", "")},
+    "email": {"host": ("string", MISSING), "port": ("int", MISSING), "username": ("string", MISSING),
+              "password": ("password", MISSING), "use_tls": ("bool", MISSING), "use_ssl": ("bool", MISSING),
+              "sender": ("string", MISSING), "recipients": ("list", MISSING), "timeout": ("int", 30)},
+    "grafana": {"grafana_url": ("string", MISSING), "grafana_key": ("password", MISSING)},
+    "irc": {"server": ("string", MISSING), "port": ("int", MISSING), "nickname": ("string", MISSING),
+            "password": ("password", MISSING), "use_ssl": ("bool", MISSING), "targets": ("list", MISSING)},
+    "mattermost": {"mattermost_url": ("string", MISSING), "mattermost_no_verify_ssl": ("bool", MISSING)},
+    "pagerduty": {"subdomain": ("string", MISSING), "token": ("password", MISSING),
+                  "service_key": ("string", MISSING), "client_name": ("string", MISSING)},
+    "rocketchat": {"rocketchat_url": ("string", MISSING), "rocketchat_no_verify_ssl": ("bool", MISSING)},
+    "slack": {"token": ("password", MISSING), "channels": ("list", MISSING)},
+    "twilio": {"account_sid": ("string", MISSING), "account_token": ("password", MISSING),
+               "from_number": ("string", MISSING), "to_numbers": ("list", MISSING)},
+    "webhook": {"url": ("string", MISSING), "http_method": ("string", "POST"),
+                "disable_ssl_verification": ("bool", False), "username": ("string", ""), "password": ("password", ""),
+                "headers": ("object", MISSING)},
+}
+NOTIFICATION_VALUE_TYPES = {"string": (str,), "int": (int,), "bool": (bool,), "list": (list,), "password": (str,),
+                            "object": (dict,)}
+NOTIFICATION_EVENTS = ("started", "success", "error", "workflow_approval")
+APPROVAL_EVENTS = ("running", "approved", "timed_out", "denied")
+NOTIFICATION_OWNERS = {  # who has which notification_templates_* list (awx/api/urls/*.py)
+    "organizations": NOTIFICATION_EVENTS[:3] + ("approvals",), "projects": NOTIFICATION_EVENTS[:3],
+    "inventory_sources": NOTIFICATION_EVENTS[:3], "job_templates": NOTIFICATION_EVENTS[:3],
+    "workflow_job_templates": NOTIFICATION_EVENTS[:3] + ("approvals",)}
 # AWX's CredentialTypeInputField and CredentialTypeInjectorField schemas (awx/main/fields.py)
 TYPE_INPUTS_SCHEMA = {
     "type": "object", "additionalProperties": False,
@@ -238,8 +283,19 @@ KINDS = {k.endpoint: k for k in (
          unique=(("name", "organization"),), order="name"),
     Kind("instance_groups", "instance_group", "Instance group", dict(name=F("char", "", required=True)),
          unique=(("name",),), order="name"),
+    Kind("notification_templates", "notification_template", "Notification template",
+         dict(BASE, organization=F("fk", None, required=True, null=True, ref="organizations"),
+              notification_type=F("choice", None, required=True, choices=tuple(sorted(NOTIFICATION_PARAMETERS))),
+              notification_configuration=F("json", {}),
+              messages=F("json", {e: None for e in NOTIFICATION_EVENTS}, null=True)),
+         unique=(("organization", "name"),), order="name"),
+    # no list and no POST: made by POST /workflow_job_template_nodes/<id>/create_approval_template/
+    Kind("workflow_approval_templates", "workflow_approval_template", "Workflow approval template",
+         dict(BASE, **UJT, timeout=F("int", 0))),
 )}
 TEMPLATE_KINDS = ("projects", "inventory_sources", "job_templates", "workflow_job_templates")
+UJT_KINDS = TEMPLATE_KINDS + ("workflow_approval_templates",)  # the unified job templates, one id sequence
+NO_LIST = ("workflow_approval_templates",)  # AWX has their detail only
 SUMMARY = {  # AWX's SUMMARIZABLE_FK_FIELDS, for the references the objects here have
     "organization": ("id", "name", "description"), "inventory": ("id", "name", "description", "kind"),
     "project": ("id", "name", "description", "status", "scm_type", "allow_override"),
@@ -249,6 +305,7 @@ SUMMARY = {  # AWX's SUMMARIZABLE_FK_FIELDS, for the references the objects here
     "credential": ("id", "name", "description", "kind", "cloud", "kubernetes", "credential_type_id"),
     "workflow_job_template": ("id", "name", "description"),
     "unified_job_template": ("id", "name", "description", "unified_job_type"),
+    "notification_template": ("id", "name", "description"),
     "webhook_credential": ("id", "name", "description", "kind", "cloud", "credential_type_id"),
 }
 
@@ -329,6 +386,7 @@ class AWX:
         self.issued = []  # the tokens issued through the API, so that tests can look for them in output
         self.install_uuid = str(uuid.UUID(int=0x5eed))
         self.update_seconds = float(spec.get("project_update_seconds", 8))
+        self.instance_groups = list(spec.get("instance_groups") or [])  # besides AWX's own controlplane and default
         self.repositories = {}
         for url, repo in dict(default_repositories(), **(spec.get("repositories") or {})).items():
             repo = repo if isinstance(repo, dict) else {"path": repo}
@@ -374,7 +432,8 @@ class AWX:
         self._new("users", {"username": self.username, "is_superuser": True, "first_name": "", "last_name": "",
                             "email": "admin@example.com"})
         defaults("organizations", name="Default", description="")
-        for name in ("controlplane", "default"):
+        for name in ["controlplane", "default"] + [g for g in self.instance_groups
+                                                   if g not in ("controlplane", "default")]:
             defaults("instance_groups", name=name)
         defaults("execution_environments", name="AWX EE (latest)", image="quay.io/ansible/awx-ee:latest", pull="")
         defaults("execution_environments", name="Control Plane Execution Environment",
@@ -399,7 +458,7 @@ class AWX:
 
     def _get(self, resource, obj_id):
         if resource == "unified_job_templates":
-            for name in TEMPLATE_KINDS:
+            for name in UJT_KINDS:
                 if obj_id in self.objects[name] and self.objects[name][obj_id].get("_ujt"):
                     return self.objects[name][obj_id]
             return None
@@ -408,9 +467,9 @@ class AWX:
     def _ujt_id(self):
         """Unified job templates share one id sequence, as the model's table does."""
         with self.lock:
-            taken = [o["id"] for r in TEMPLATE_KINDS for o in self.objects[r].values()]
+            taken = [o["id"] for r in UJT_KINDS for o in self.objects[r].values()]
             new = max(taken + [0]) + 1
-            for name in TEMPLATE_KINDS:
+            for name in UJT_KINDS:
                 self.next_id[name] = new
             return new
 
@@ -436,12 +495,31 @@ class AWX:
                     if resource in ("job_templates", "workflow_job_templates"):
                         row["survey_spec"] = obj.get("_survey", {})
                         row["credentials"] = sorted(obj.get("_credentials", []))
+                        for sub, key in self._member_lists(resource):
+                            row[sub] = list(obj.get(key, []))
                     rows.append(row)
                 out[resource] = rows
             return out
 
     def survey(self, resource, obj_id):
         return copy.deepcopy(self.objects[resource][obj_id].get("_survey", {}))
+
+    @staticmethod
+    def _member_lists(resource):
+        """The association lists of a template besides its credentials: (sub-path, key in the object)."""
+        out = [("notification_templates_" + note, "_nt_" + note) for note in NOTIFICATION_OWNERS.get(resource, ())]
+        return out + ([("instance_groups", "_instance_groups")] if resource == "job_templates" else [])
+
+    def associated(self, resource, obj_id, sub):
+        """The objects (as the API shows them) in one association list of an object, in its order: ``sub`` is the
+        sub-path (``notification_templates_error``, ``instance_groups``, ``success_nodes``...), for the tests."""
+        with self.lock:
+            obj = self.objects[resource][obj_id]
+            note = sub[len("notification_templates_"):] if sub.startswith("notification_templates_") else None
+            key = "_nt_" + note if note else "_" + sub
+            target = {"instance_groups": "instance_groups", "credentials": "credentials", "labels": "labels"}.get(
+                sub, "notification_templates" if key.startswith("_nt_") else "workflow_job_template_nodes")
+            return [self.view(target, self.objects[target][i]) for i in obj.get(key, []) if i in self.objects[target]]
 
     def credentials_of(self, obj_id):
         """The credentials (as the API shows them) of a job template."""
@@ -462,7 +540,7 @@ class AWX:
 
     def _all(self, resource):
         if resource == "unified_job_templates":
-            rows = [o for r in TEMPLATE_KINDS for o in self.objects[r].values() if o.get("_ujt")]
+            rows = [o for r in UJT_KINDS for o in self.objects[r].values() if o.get("_ujt")]
             return sorted(rows, key=lambda o: (o["name"], o["id"]))
         return list(self.objects[resource].values())
 
@@ -502,6 +580,11 @@ class AWX:
         if resource == "workflow_job_template_nodes":
             for link in ("success_nodes", "failure_nodes", "always_nodes"):
                 out[link] = list(obj.get("_" + link, []))
+        if resource == "notification_templates":  # display_notification_configuration: a stored secret is not shown
+            parameters = NOTIFICATION_PARAMETERS.get(obj.get("notification_type"), {})
+            out["notification_configuration"] = {
+                k: ("$encrypted$" if parameters.get(k, ("",))[0] == "password" and v not in ("", None) else v)
+                for k, v in (obj.get("notification_configuration") or {}).items()}
         return out
 
     def _related(self, resource, obj):
@@ -514,7 +597,9 @@ class AWX:
         subs = {
             "organizations": ("execution_environments", "projects", "inventories", "job_templates",
                               "workflow_job_templates", "users", "admins", "teams", "credentials", "applications",
-                              "activity_stream", "notification_templates", "object_roles", "access_list",
+                              "activity_stream", "notification_templates", "notification_templates_started",
+                              "notification_templates_success", "notification_templates_error",
+                              "notification_templates_approvals", "object_roles", "access_list",
                               "instance_groups", "galaxy_credentials"),
             "credential_types": ("credentials", "activity_stream"),
             "credentials": ("activity_stream", "access_list", "object_roles", "owner_users", "owner_teams", "copy",
@@ -543,7 +628,11 @@ class AWX:
                                             "always_nodes", "credentials", "labels", "instance_groups"),
             "schedules": ("unified_jobs", "credentials", "labels", "instance_groups"),
             "labels": (), "instance_groups": ("jobs", "instances"),
+            "notification_templates": ("test", "notifications", "copy"),
+            "workflow_approval_templates": ("jobs",),
         }[resource]
+        if resource == "workflow_approval_templates":  # AWX names its list of approvals "jobs"
+            res["jobs"] = self._url(resource, obj["id"], "approvals")
         res.update({sub: self._url(resource, obj["id"], sub) for sub in subs})
         if resource == "projects":
             res["inventory_files"] = self._url(resource, obj["id"], "inventories")
@@ -568,7 +657,8 @@ class AWX:
             return obj["name"]
         if resource == "credential_types":
             return "%s+%s" % (obj["name"], obj["kind"])
-        if resource in ("projects", "inventories", "job_templates", "workflow_job_templates", "labels"):
+        if resource in ("projects", "inventories", "job_templates", "workflow_job_templates", "labels",
+                        "notification_templates"):
             return "%s++%s" % (obj["name"], org(obj))
         if resource == "credentials":
             ctype = self.objects["credential_types"][obj["credential_type"]]
@@ -591,8 +681,12 @@ class AWX:
                     target_view["unified_job_type"] = {"projects": "project_update",
                                                        "inventory_sources": "inventory_update",
                                                        "job_templates": "job",
-                                                       "workflow_job_templates": "workflow_job"}[target_resource]
+                                                       "workflow_job_templates": "workflow_job",
+                                                       "workflow_approval_templates": "workflow_approval"
+                                                       }[target_resource]
                 out[name] = {k: target_view.get(k) for k in SUMMARY[name] if target_view.get(k) is not None}
+                if name == "unified_job_template" and target_resource == "workflow_approval_templates":
+                    out[name]["timeout"] = target.get("timeout", 0)
         out["created_by"] = out["modified_by"] = {"id": 1, "username": self.username, "first_name": "",
                                                   "last_name": ""}
         out["user_capabilities"] = {"edit": True, "delete": True}
@@ -606,6 +700,9 @@ class AWX:
                 update = self.objects["project_updates"][obj["_" + link]]
                 out[link] = {"id": update["id"], "name": update["name"], "description": "",
                              "status": update["status"], "failed": update["status"] in ("failed", "error")}
+        if resource == "notification_templates":
+            out["recent_notifications"] = []
+            out["user_capabilities"]["copy"] = True
         if resource in ("job_templates", "workflow_job_templates"):
             survey = obj.get("_survey") or {}
             if "name" in survey and "description" in survey:
@@ -738,7 +835,8 @@ class AWX:
                                  "custom_login_info": "", "login_redirect_override": ""})
         if path == API:
             return self._answer({n: API + n + "/" for n in ["ping", "config", "me", "tokens", "users", "teams",
-                                                            "unified_job_templates", "project_updates"] + list(KINDS)})
+                                                            "unified_job_templates", "project_updates"]
+                                 + [k for k in KINDS if k not in NO_LIST]})
         if path == API + "ping/":
             return self._answer({"ha": False, "version": VERSION, "active_node": "awx-lab",
                                  "install_uuid": self.install_uuid,
@@ -772,6 +870,8 @@ class AWX:
         if resource not in KINDS and resource != "unified_job_templates":
             return self._answer({"detail": "The requested resource could not be found."}, status=404)
         if len(parts) == 1:
+            if resource in NO_LIST:
+                return self._answer({"detail": "The requested resource could not be found."}, status=404)
             if request.method in ("GET", "HEAD"):
                 return self._page(request, [self.view(resource, o) for o in self._list(request, resource)])
             if request.method == "POST" and resource not in ("unified_job_templates", "instance_groups"):
@@ -1046,8 +1146,24 @@ class AWX:
             del self.objects[resource][obj["id"]]
             self.log.append({"action": "delete", "resource": resource, "id": obj["id"], "name": obj.get("name"),
                              "fields": []})
+            self._after_delete(resource, obj)
             return self._answer(None, status=202 if resource == "inventories" else 204)
         return self._not_allowed(request)
+
+    def _after_delete(self, resource, obj):
+        """AWX's signals: a node takes its approval template with it; a node whose template is gone has none."""
+        if resource == "workflow_job_template_nodes":
+            self._drop_approval_template(obj.get("unified_job_template"))
+        if resource in UJT_KINDS:
+            for node in self.objects["workflow_job_template_nodes"].values():
+                if node.get("unified_job_template") == obj["id"]:
+                    node["unified_job_template"] = None
+
+    def _drop_approval_template(self, ujt_id):
+        approval = self.objects["workflow_approval_templates"].pop(ujt_id or 0, None)
+        if approval is not None:
+            self.log.append({"action": "delete", "resource": "workflow_approval_templates", "id": approval["id"],
+                             "name": approval.get("name"), "fields": []})
 
     def _unique(self, resource, values, obj):
         for fields in KINDS[resource].unique:
@@ -1118,11 +1234,149 @@ class AWX:
             ujt = self._get("unified_job_templates", current("unified_job_template") or 0)
             if ujt is not None and self._resource_of(ujt) == "projects" and not ujt.get("scm_type"):
                 raise Refused({"unified_job_template": ["Manual Project cannot have a schedule set."]})
+            if ujt is None:  # LaunchConfigurationBaseSerializer.validate: without a template only these are kept
+                return {k: v for k, v in attrs.items()
+                        if k in ("workflow_job_template", "identifier", "all_parents_must_converge")}
+            if attrs.get("extra_data"):
+                self._check_node_variables(ujt, attrs["extra_data"])
         elif resource == "schedules":
             self._validate_schedule(attrs, current)
-        elif resource == "workflow_job_templates" or resource == "organizations":
+        elif resource == "notification_templates":
+            self._validate_notification_template(attrs, obj, current)
+        elif resource in ("workflow_job_templates", "organizations", "workflow_approval_templates"):
             pass
         return attrs
+
+    def _check_node_variables(self, ujt, extra_data):
+        """A node's ``extra_data`` against its template, as ``_accept_or_ignore_job_kwargs`` checks it for a node
+        (``exclude_errors=('required',)``: a survey's required answers may come from the workflow or the launch)."""
+        resource = self._resource_of(ujt)
+        if resource not in ("job_templates", "workflow_job_templates"):
+            raise Refused({"extra_data": ["Field is not allowed on launch."]})
+        if not isinstance(extra_data, dict):
+            raise Refused({"extra_data": ["Input type `%s` is not a dictionary" % type(extra_data).__name__]})
+        errors, left = {}, dict(extra_data)
+        survey = ujt.get("_survey") or {}
+        if ujt.get("survey_enabled") and survey:
+            problems = []
+            for item in survey.get("spec", []):
+                found = self._survey_answer_errors(item, extra_data)
+                problems += found
+                left.pop(item.get("variable"), None)
+            if problems:
+                errors["variables_needed_to_start"] = problems
+        if ujt.get("ask_variables_on_launch"):
+            left = {}
+        text = ujt.get("extra_vars") or ""
+        own = (json.loads(text) if text.lstrip().startswith("{") else yaml.safe_load(text)) if text.strip() else {}
+        left = {k: v for k, v in left.items() if not (k in (own or {}) and own[k] == v)}
+        if left:
+            errors["extra_data"] = ["Variables %s are not allowed on launch. Check the Prompt on Launch setting on the "
+                                    "%s to include Extra Variables." % (", ".join(str(k) for k in left), {
+                                        "job_templates": "Job Template",
+                                        "workflow_job_templates": "Workflow Job Template"}[resource])]
+        if errors:
+            raise Refused(errors)
+
+    @staticmethod
+    def _survey_answer_errors(item, data):
+        """AWX's ``_survey_element_validation`` of one answer given (a missing one is not checked here)."""
+        variable, qtype = item.get("variable"), item.get("type")
+        if variable not in data:
+            return []
+        value = data[variable]
+        if qtype in ("text", "textarea", "password") and not isinstance(value, str):
+            return ["Value %s for '%s' expected to be a string." % (value, variable)]
+        if qtype == "integer" and type(value) is not int:  # pylint: disable=unidiomatic-typecheck
+            return ["Value %s for '%s' expected to be an integer." % (value, variable)]
+        if qtype == "float" and type(value) not in (float, int):  # pylint: disable=unidiomatic-typecheck
+            return ["Value %s for '%s' expected to be a numeric type." % (value, variable)]
+        choices = item.get("choices") or []
+        if isinstance(choices, str):
+            choices = [c for c in choices.splitlines() if c.strip() != ""]
+        if qtype == "multiselect":
+            if not isinstance(value, list):
+                return ["'%s' value is expected to be a list." % variable]
+            return ["Value %s for '%s' expected to be one of %s." % (v, variable, choices) for v in value
+                    if v not in choices]
+        if qtype == "multiplechoice" and value not in choices:
+            return ["Value %s for '%s' expected to be one of %s." % (value, variable, choices)]
+        return []
+
+    def _validate_notification_template(self, attrs, obj, current):
+        """NotificationTemplateSerializer.validate (and validate_messages): the configuration against the type's
+        backend parameters, filled with their defaults; ``$encrypted$`` keeps a stored secret on an update."""
+        notification_type = current("notification_type")
+        if not notification_type:
+            raise Refused({"__all__": ["Missing required fields for Notification Configuration: notification_type"]})
+        if attrs.get("messages") is not None:
+            self._check_messages(attrs["messages"])
+        if "notification_configuration" not in attrs:
+            return
+        config = attrs["notification_configuration"]
+        if not isinstance(config, dict):
+            raise Refused({"notification_configuration": ['Expected a dictionary of items but got type "%s".'
+                                                          % type(config).__name__]})
+        missing, wrong, errors, forward = [], [], [], []
+        for field, (field_type, default) in NOTIFICATION_PARAMETERS[notification_type].items():
+            if field not in config:
+                if default is MISSING:
+                    missing.append(field)
+                    continue
+                config[field] = copy.deepcopy(default)
+            value = config[field]
+            if type(value) not in NOTIFICATION_VALUE_TYPES[field_type]:  # pylint: disable=unidiomatic-typecheck
+                wrong.append((field, field_type))
+                continue
+            if field_type == "list" and len(value) < 1:
+                errors.append("No values specified for field '%s'" % field)
+                continue
+            if field_type == "password" and value == "$encrypted$" and obj is not None:
+                forward.append(field)
+            if field == "http_method" and value.lower() not in ("put", "post"):
+                errors.append("HTTP method must be either 'POST' or 'PUT'.")
+        if missing:
+            errors.append("Missing required fields for Notification Configuration: %s." % missing)
+        errors += ["Configuration field '%s' incorrect type, expected %s." % w for w in wrong]
+        if errors:
+            raise Refused({"__all__": errors})
+        for field in forward:
+            config[field] = (obj.get("notification_configuration") or {}).get(field, "")
+
+    @staticmethod
+    def _check_messages(messages):
+        """The structure NotificationTemplateSerializer.validate_messages asks of ``messages`` (not the rendering)."""
+        errors = []
+
+        def check(pair):
+            for kind, text in pair.items():
+                if kind not in ("message", "body"):
+                    errors.append("Message type '%s' invalid, must be either 'message' or 'body'" % kind)
+                elif text is not None and not isinstance(text, str):
+                    errors.append("Expected string for '%s', found %s, " % (kind, type(text)))
+                elif kind == "message" and text and "\n" in text:
+                    errors.append("Messages cannot contain newlines")
+
+        if not isinstance(messages, dict):
+            errors.append("Expected dict for 'messages' field, found %s" % type(messages))
+        else:
+            for event, value in messages.items():
+                if event not in NOTIFICATION_EVENTS:
+                    errors.append("Event '%s' invalid, must be one of 'started', 'success', 'error', or "
+                                  "'workflow_approval'" % event)
+                elif value is not None and not isinstance(value, dict):
+                    errors.append("Expected dict for event '%s', found %s" % (event, type(value)))
+                elif value is not None and event == "workflow_approval":
+                    for sub, pair in value.items():
+                        if sub not in APPROVAL_EVENTS:
+                            errors.append("Workflow Approval event '%s' invalid, must be one of 'running', 'approved', "
+                                          "'timed_out', or 'denied'" % sub)
+                        elif isinstance(pair, dict):
+                            check(pair)
+                elif value is not None:
+                    check(value)
+        if errors:
+            raise Refused({"messages": errors})
 
     def _check_type(self, inputs, injectors, attrs):
         """AWX's CredentialTypeInputField and CredentialTypeInjectorField."""
@@ -1365,6 +1619,44 @@ class AWX:
             inventory = self.objects["inventories"][obj["inventory"]]
             inventory.update(has_inventory_sources=True,
                              total_inventory_sources=inventory.get("total_inventory_sources", 0) + 1)
+        if resource == "workflow_job_template_nodes" and before is not None and "unified_job_template" in changed:
+            self._drop_approval_template(before.get("unified_job_template"))  # delete_approval_node_type_change
+
+    def _create_approval_template(self, request, node):
+        """POST /workflow_job_template_nodes/<id>/create_approval_template/ (WorkflowJobTemplateNodeCreateApproval):
+        a new approval template from ``name``, ``description`` and ``timeout``, made the node's template (the one it
+        had before is deleted); GET shows an empty form."""
+        if request.method in ("GET", "HEAD"):
+            return self._answer({})
+        if request.method != "POST":
+            return self._not_allowed(request)
+        body = self._body(request)
+        if not isinstance(body, dict):
+            raise Refused({"non_field_errors": ["Invalid data. Expected a dictionary, but got %s."
+                                                % type(body).__name__]})
+        fields = {n: KINDS["workflow_approval_templates"].fields[n] for n in ("timeout", "name", "description")}
+        attrs, errors = {}, {}
+        for name, field in fields.items():
+            if name in body:
+                attrs[name] = self._coerce(field, body[name], errors, name)
+            elif field.required:
+                errors[name] = ["This field is required."]
+        if errors:
+            raise Refused(errors)
+        kind = KINDS["workflow_approval_templates"]
+        values = {n: copy.deepcopy(f.default) for n, f in kind.fields.items()}
+        values.update(attrs, _ujt=True)
+        self._ujt_id()
+        approval = self._new("workflow_approval_templates", values)
+        self.log.append({"action": "create", "resource": "workflow_approval_templates", "id": approval["id"],
+                         "name": approval["name"], "fields": sorted(attrs)})
+        previous = node.get("unified_job_template")
+        node.update(unified_job_template=approval["id"], _modified=self._stamp())
+        self.log.append({"action": "update", "resource": "workflow_job_template_nodes", "id": node["id"],
+                         "name": node.get("identifier"), "fields": ["unified_job_template"]})
+        if previous != approval["id"]:
+            self._drop_approval_template(previous)
+        return self._answer(self.view("workflow_approval_templates", approval), status=201)
 
     # --- sub-resources ---------------------------------------------------------------------------------------------
 
@@ -1381,11 +1673,15 @@ class AWX:
                  ("workflow_job_template_nodes", "always_nodes"): ("workflow_job_template_nodes", "_always_nodes"),
                  ("workflow_job_template_nodes", "credentials"): ("credentials", "_credentials"),
                  ("schedules", "credentials"): ("credentials", "_credentials")}
-        for note in ("started", "success", "error", "approvals"):
-            for owner in ("organizations", "projects", "inventory_sources", "job_templates", "workflow_job_templates"):
+        for owner, notes in NOTIFICATION_OWNERS.items():
+            for note in notes:
                 links[(owner, "notification_templates_" + note)] = ("notification_templates", "_nt_" + note)
         if (resource, sub) in links:
             return self._association(request, resource, obj, sub, *links[(resource, sub)])
+        if resource == "workflow_job_template_nodes" and sub == "create_approval_template":
+            return self._create_approval_template(request, obj)
+        if resource == "workflow_approval_templates" and sub == "approvals" and request.method == "GET":
+            return self._page(request, [])  # the lab runs no workflow: no approval was ever asked
         if sub == "survey_spec" and resource in ("job_templates", "workflow_job_templates"):
             return self._survey(request, resource, obj)
         if resource == "projects" and sub in ("playbooks", "inventories") and request.method == "GET":
@@ -1421,7 +1717,10 @@ class AWX:
         members = obj.setdefault(key, [])
         if request.method == "GET":
             rows = [self.objects[target][i] for i in members if i in self.objects.get(target, {})]
-            return self._page(request, [self.view(target, o) for o in self._list(request, target, rows)])
+            listed = self._list(request, target, rows)
+            if target == "instance_groups" and not request.args.get("order_by"):  # ordered by position
+                listed = sorted(listed, key=lambda o: members.index(o["id"]))
+            return self._page(request, [self.view(target, o) for o in listed])
         if request.method != "POST":
             return self._not_allowed(request)
         body = self._body(request)
