@@ -33,7 +33,9 @@ def power(lab):
 
 
 def changes(lab, system=None):
-    return [c for c in lab.calls(system) if not c.startswith("GET ") and "updateStatus" not in c]
+    """What the run changed, in order; the run's Slack message is left to tests/integration_py/test_chat_summary.py."""
+    chat = set(lab.calls("slack"))
+    return [c for c in lab.calls(system) if not c.startswith("GET ") and "updateStatus" not in c and c not in chat]
 
 
 # The OS reload branch at the same speed: polls of half a second, short timeouts.

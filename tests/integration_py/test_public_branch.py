@@ -19,7 +19,9 @@ def records(tmp_path):
 
 
 def changes(lab):
-    return [c for c in lab.calls() if not c.startswith("GET ")]
+    """What the run changed, in order; the run's Slack message is left to test_chat_summary.py."""
+    chat = set(lab.calls("slack"))
+    return [c for c in lab.calls() if not c.startswith("GET ") and c not in chat]
 
 
 def test_partial_public_scan_is_resubmitted_and_scans_no_ticket(lab_factory, tmp_path):
@@ -36,8 +38,8 @@ def test_partial_public_scan_is_resubmitted_and_scans_no_ticket(lab_factory, tmp
     assert done["details"]["waited"]["reached"] is True
     assert record["outcome"] == "Scanning: ALC_FR2_public_import."
     assert "### Remediation" in (tmp_path / ("remediation-%s.md" % record["run_id"])).read_text()
-    # public scans never touch our scanners: only Security Center was called
-    assert {e["system"] for e in lab.requests()} == {"securitycenter"}
+    # public scans never touch our scanners: only Security Center was called (and the team's chat told)
+    assert {e["system"] for e in lab.requests()} == {"securitycenter", "slack"}
 
 
 def test_resubmission_that_never_scans_is_escalated_once_then_noted(lab_factory, tmp_path):
@@ -45,8 +47,12 @@ def test_resubmission_that_never_scans_is_escalated_once_then_noted(lab_factory,
     proc = run(lab, tmp_path, remediate_public_scan_wait_timeout=3)
     assert proc.returncode == 2
     assert "Escalated to SOS: ALC_FR2_public_import" in proc.stdout
-    assert changes(lab) == ["POST /rest/scan/2/launch", "POST /api/now/table/sc_request", "POST /v2/enqueue"]
     (ticket,) = lab.world.servicenow.records("sc_request")
+    note = "PATCH /api/now/table/sc_request/%s" % ticket["sys_id"]
+    # after the request is opened, the run's later steps (the page, the end) are work notes on it: the timeline
+    assert changes(lab) == ["POST /rest/scan/2/launch", "POST /api/now/table/sc_request", "POST /v2/enqueue", note, note]
+    first = records(tmp_path)[-1]["run_id"]
+    assert [j["value"].startswith("Nessus scan remediation, run %s " % first) for j in ticket["_journal"]] == [True, True]
     assert ticket["assignment_group"] == lab.world.servicenow.records("sys_user_group")[0]["sys_id"]
     assert ticket["u_c_code"] == "ALC" and ticket["u_severity"] == "2"
     assert "ALC_FR2_public_import" in ticket["short_description"]
@@ -60,8 +66,11 @@ def test_resubmission_that_never_scans_is_escalated_once_then_noted(lab_factory,
 
     again = run(lab, tmp_path, remediate_public_scan_wait_timeout=3)
     assert again.returncode == 2
-    assert changes(lab)[3:] == ["PATCH /api/now/table/sc_request/%s" % ticket["sys_id"], "POST /v2/enqueue"]
-    assert len(lab.world.servicenow.records("sc_request")) == 1 and len(ticket["_journal"]) == 1
+    # the day's request gets the escalation as a work note (no second request), the page keeps its key, and the
+    # re-run's later steps are work notes of their own: nothing of the first run is sent again
+    assert changes(lab)[5:] == [note, "POST /v2/enqueue", note, note]
+    assert len(lab.world.servicenow.records("sc_request")) == 1 and len(ticket["_journal"]) == 5
+    assert ticket["_journal"][2]["value"].startswith("Nessus scans are failing and automation could not fix them")
     assert [e["dedup_key"] for e in lab.world.pagerduty.events] == [key, key]
     second = records(tmp_path)[-1]
     assert any("not launching a second run" in e["text"] for e in second["entries"])
