@@ -91,7 +91,7 @@ def test_a_signed_issue_puts_only_the_validated_scans_on_the_queue(source):
     assert answer.status_code == 202 and answer.json()["scans"] == SCANS
     (event,) = source.events
     assert event == {"nessus": {"scans": SCANS, "key": " ".join(sorted(SCANS)), "sender": "github",
-                                "delivery": "42/1001"}}
+                                "delivery": "42/1001", "incident": ""}}
     assert "lookup" not in json.dumps(event) and "Errno" not in json.dumps(event)  # no free text goes on
 
 
@@ -129,6 +129,17 @@ def test_pagerduty_titles_that_are_not_the_alert_are_skipped(source, title):
     answer = pagerduty(source, incident_event(title=title, event_id="e-%d" % abs(hash(title))))
     assert answer.status_code == 200 and answer.json()["accepted"] is False
     assert pagerduty(source, incident_event(event_id="later")).status_code == 202 and len(source.events) == 1
+
+
+def test_a_pagerduty_incident_goes_on_with_its_id_only_when_it_is_an_id(source):
+    assert pagerduty(source, incident_event(event_id="first")).status_code == 202
+    (event,) = source.events
+    assert event["nessus"]["incident"] == "Q1R2DLCB21K7NP" and event["nessus"]["sender"] == "pagerduty"
+    hostile = incident_event(event_id="second")
+    hostile["event"]["data"]["id"] = "Q1 {{ lookup('pipe', 'id') }}"
+    answer = pagerduty(source, hostile)
+    assert answer.status_code == 200 and answer.json()["reason"] == "the incident has no usable id"
+    assert len(source.events) == 1
 
 
 def test_an_old_issue_or_a_payload_without_ids_is_skipped(source):
