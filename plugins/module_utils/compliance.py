@@ -103,33 +103,37 @@ def split_remediable(names):
 def _percent(result):
     """summarize_progress(result)["percent"]: completedChecks/totalChecks, from ``progress`` first."""
     progress = result.get("progress") or {}
-    total = _first_int(progress.get("totalChecks"), result.get("totalChecks"))
+    total = _int_or_none(progress.get("totalChecks"))
+    if total is None:
+        total = _int_or_none(result.get("totalChecks"))
     if not total:
         return None
-    return round(100.0 * (_first_int(progress.get("completedChecks"), result.get("completedChecks")) or 0) / total, 1)
+    done = _int_or_none(progress.get("completedChecks"))
+    if done is None:
+        done = _int_or_none(result.get("completedChecks"))
+    return round(100.0 * (done or 0) / total, 1)
 
 
-def _first_int(*values):
-    for value in values:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-    return None
+def _int_or_none(value):
+    return value if type(value) is int else None  # pylint: disable=unidiomatic-typecheck  # bool is no count
 
 
 def evidence(result, zone=timezone.utc):
+    get = result.get
+    created, started, finished = get("createdTime"), get("startTime"), get("finishTime")
     return {
-        "result_id": result.get("id"),
-        "status": result.get("status"),
-        "created": result.get("createdTime"),
-        "created_at": iso(result.get("createdTime"), zone),
-        "started_at": iso(result.get("startTime"), zone),
-        "finished_at": iso(result.get("finishTime"), zone),
-        "total_ips": result.get("totalIPs"),
-        "scanned_ips": result.get("scannedIPs"),
+        "result_id": get("id"),
+        "status": get("status"),
+        "created": created,
+        "created_at": None if created is None else datetime.fromtimestamp(created, zone).isoformat(),
+        "started_at": None if started is None else datetime.fromtimestamp(started, zone).isoformat(),
+        "finished_at": None if finished is None else datetime.fromtimestamp(finished, zone).isoformat(),
+        "total_ips": get("totalIPs"),
+        "scanned_ips": get("scannedIPs"),
         "percent": _percent(result),
-        "error_details": result.get("errorDetails") or "",
-        "import_status": result.get("importStatus"),
-        "import_error_details": result.get("importErrorDetails") or "",
+        "error_details": get("errorDetails") or "",
+        "import_status": get("importStatus"),
+        "import_error_details": get("importErrorDetails") or "",
     }
 
 
@@ -141,6 +145,9 @@ def judge(candidates, deadline, now, stall_minutes=STALL_MINUTES):
     """The verdict for one due run from the results created in its window (newest last)."""
     if not candidates:
         return "missing", None, "no scan result was created for this run"
+    for result in reversed(candidates):  # the newest run that completed well (most runs): nothing else to weigh
+        if result.get("status") == "Completed" and result.get("importStatus") != "Error" and result.get("scannedIPs"):
+            return "ok", result, "completed, %s IPs scanned" % result.get("scannedIPs")
     completed = []
     for result in candidates:
         if result.get("status") == "Completed":
@@ -238,7 +245,8 @@ def judge_due_runs(plan, results, maintenance=(), tolerance_minutes=10.0, stall_
             continue
         mine = results_by_scan.get(base["id"], ())
         for row, start, deadline, window_end, zone in runs:
-            candidates = [r for r in mine if start - tolerance <= (r.get("createdTime") or 0) < window_end - tolerance]
+            low, high = start - tolerance, window_end - tolerance
+            candidates = [r for r in mine if low <= (r.get("createdTime") or 0) < high]
             verdict, result, reason = judge(candidates, deadline, now, stall_minutes)
             if verdict in FAILING:
                 window = in_maintenance(maintenance, start, deadline, base["name"], base["zone"])

@@ -323,19 +323,26 @@ def _fetch_and_check(client, select, period_hours, grace_minutes, durations, def
                      now, stall_minutes):
     now = now if now is not None else client.now()
     period_start = now - grace_minutes * 60 - period_hours * 3600
-    arrived, stopped = threading.Event(), []
+    arrived, sending, stopped = threading.Event(), threading.Event(), []
 
     def results():
         arrived.wait()
+        sending.set()
         if stopped:  # the definitions could not be read: nothing more is asked
             return None
         return client.list_scan_results(start_time=period_start - TOLERANCE_MINUTES * 60, end_time=now,
                                         fields=COMPLIANCE_RESULT_FIELDS)
 
+    def definitions_in():
+        # the results request goes out now: decoding the definitions holds the interpreter for tens of milliseconds,
+        # and the request would wait for it
+        arrived.set()
+        sending.wait(5)
+
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sc-results") as pool:
         pending = pool.submit(results)
         try:
-            definitions = client.list_scans(fields=COMPLIANCE_SCAN_FIELDS, received=arrived.set)
+            definitions = client.list_scans(fields=COMPLIANCE_SCAN_FIELDS, received=definitions_in)
             selected = select(definitions)
             if not isinstance(selected, list) or not all(isinstance(item, dict) for item in selected):
                 raise ValueError("scope must select a list of scan definitions, got %r" % (selected,))
