@@ -44,9 +44,12 @@ def tell(store, record):
     told, failed = timeline.tell(record, record["entries"][-1])
     if failed:
         record = dict(record, timeline_failed=dict(record.get("timeline_failed") or {}, **failed))
-        rec.save(store, record)
         for why in failed.values():
             display.warning("the incident timeline: cannot tell %s; not told again in this run" % why)
+        try:
+            rec.save(store, record)
+        except (OSError, ApiError, ValueError) as exc:  # the entry itself is saved: say it, never fail the step for it
+            display.warning("the incident timeline: cannot keep its failure in the record: %s" % exc)
     return record, told
 
 

@@ -120,7 +120,8 @@ class ActionModule(ActionBase):
             holder = dict(controller(), run_id=args["run_id"], who=who(task_vars), where=socket.gethostname())
             deadline = time.monotonic() + args["wait"]
             while True:
-                got = lease.take(store, zone, holder, args["ttl"], time.time(), is_dead, args["max_zones"])
+                got = lease.take(store, zone, holder, args["ttl"], time.time(), is_dead, args["max_zones"],
+                                 dry=bool(self._task.check_mode))
                 if got["taken"] or time.monotonic() >= deadline:
                     break
                 display.display("  waiting for %s" % (
@@ -153,9 +154,10 @@ class ActionModule(ActionBase):
         else:
             text = ("another run works on %s: %s; this run changes nothing in it%s"
                     % (zone, holder_text(got["lease"]), " (waited %ds)" % args["wait"] if args["wait"] else ""))
+        held_by = got["lease"] if verdict != "fleet_full" else {}  # a fleet-full run kept no lease of its own
         details = {"event": "lease_" + verdict, "zone": zone,
-                   "holder": {k: shown(got["lease"].get(k)) for k in ("run_id", "who", "where")},
-                   "expires": got["lease"].get("expires"),
+                   "holder": {k: shown(held_by.get(k)) for k in ("run_id", "who", "where")} if held_by else None,
+                   "expires": held_by.get("expires"),
                    "healing": [{k: shown(item.get(k)) for k in ("zone", "run_id", "who", "where")} for item in got["healing"]]}
         result.update(changed=taken, taken=taken, verdict=verdict, text=text, details=details,
                       lease=got["lease"], previous=got["previous"], healing=got["healing"])

@@ -82,14 +82,15 @@ def _fleet(text):
     return [item for item in zones or [] if isinstance(item, dict) and isinstance(item.get("zone"), str)]
 
 
-def join_fleet(store, lease, now, max_zones, is_dead=None):
+def join_fleet(store, lease, now, max_zones, is_dead=None, dry=False):
     """Add ``lease``'s zone to the zones healing across the fleet (:data:`FLEET`, a compare-and-swap semaphore)
-    unless ``max_zones`` other zones heal already. Returns the other zones' leases when it is full, else []."""
+    unless ``max_zones`` other zones heal already. Returns the other zones' leases when it is full, else [].
+    ``dry`` (a check-mode run) only looks: a dry run takes no place another run may need."""
     for _attempt in range(FLEET_ATTEMPTS):
         text, version = store.read(FLEET)
         others = [item for item in _fleet(text) if item["zone"] != lease["zone"] and valid(item, now, is_dead)]
-        if len(others) >= max_zones:
-            return others
+        if len(others) >= max_zones or dry:
+            return others if len(others) >= max_zones else []
         try:
             store.write(FLEET, json.dumps({"zones": others + [lease]}, sort_keys=True, indent=1) + "\n", version)
         except Conflict:
@@ -116,7 +117,7 @@ def leave_fleet(store, zone, run_id):
     raise Conflict("the zones healing across the fleet (%s) kept changing (%d attempts)" % (FLEET, FLEET_ATTEMPTS))
 
 
-def take(store, zone, holder, ttl_seconds, now, is_dead=None, max_zones=0):
+def take(store, zone, holder, ttl_seconds, now, is_dead=None, max_zones=0, dry=False):
     """Take ``zone``'s lease for ``holder`` (a dict with at least ``run_id``; ``who``, ``where`` are shown to the
     others) until ``now + ttl_seconds``. ``is_dead(lease)``, when given, says whether the run holding a lease is known
     to be gone (its process on this machine has ended): its lease is taken over before it expires.
@@ -146,17 +147,27 @@ def take(store, zone, holder, ttl_seconds, now, is_dead=None, max_zones=0):
         try:
             written = store.write(name, json.dumps(lease, sort_keys=True, indent=1) + "\n", version)
         except Conflict:
-            continue  # another run wrote it between our read and our write: read again
-        ahead = join_fleet(store, lease, now, max_zones, is_dead) if max_zones else []
+            time.sleep(random.uniform(0.05, 0.25))  # another run wrote it between our read and our write: read again
+            continue
+        try:
+            ahead = join_fleet(store, lease, now, max_zones, is_dead, dry) if max_zones else []
+        except BaseException:
+            _drop(store, name, written)  # a lease of a run that fails here must not hold the zone until it expires
+            raise
         if ahead:
-            try:
-                store.delete(name, written)
-            except Conflict:
-                pass  # taken over meanwhile (ours cannot have expired yet): it is that run's now
+            _drop(store, name, written)
             return {"taken": False, "verdict": "fleet_full", "lease": lease, "previous": current, "healing": ahead}
         return {"taken": True, "verdict": verdict, "lease": lease,
                 "previous": current if verdict == "take_over" else None, "healing": []}
     raise Conflict("the lease of %s kept changing while it was being taken (%d attempts)" % (zone, ATTEMPTS))
+
+
+def _drop(store, name, version):
+    """Remove the lease this run just wrote, if it is still the one written (else it is another run's now)."""
+    try:
+        store.delete(name, version)
+    except Conflict:
+        pass
 
 
 def give_back(store, zone, run_id):

@@ -227,12 +227,28 @@ def last_working_guard(scanner, working, allow=False, zone="its zone", action="r
         scanner, zone, action)
 
 
+def episode_start(history):
+    """When the scanner's current episode began (an ISO time, '' for its whole history): after its latest heal, or
+    at the first reboot step taken after an OS reload finished (the reloaded scanner broke again, and nothing
+    recorded a heal in between: SOS re-enabled it later, say)."""
+    boundary = reloaded = ""
+    for entry in sorted(history, key=lambda e: e.get("at") or ""):
+        event, at = _event(entry), entry.get("at") or ""
+        if event in HEALED_EVENTS:
+            boundary, reloaded = at, ""
+        elif event == OS_RELOAD_DONE:
+            reloaded = at
+        elif event == LADDER_STEP and reloaded:
+            boundary, reloaded = at, ""
+    return boundary
+
+
 def open_reload_decision(history):
     """The details of the OS reload decision of the scanner's current episode ({} when none): the latest decision
-    recorded after the scanner last healed. A run that continues an interrupted reload follows it (the machine's
-    reload id before the reload, who allowed it); a decision followed by a heal belongs to an episode that is over."""
-    healed = max((e.get("at") or "" for e in history if _event(e) in HEALED_EVENTS), default="")
-    open_ = [e for e in history if _event(e) == OS_RELOAD_DECIDED and (e.get("at") or "") > healed]
+    recorded since the episode began (:func:`episode_start`). A run that continues an interrupted reload follows it
+    (the machine's reload id before the reload, who allowed it); a decision of an episode that is over is not."""
+    began = episode_start(history)
+    open_ = [e for e in history if _event(e) == OS_RELOAD_DECIDED and (e.get("at") or "") >= began]
     return (open_[-1].get("details") or {}) if open_ else {}
 
 

@@ -156,6 +156,24 @@ def record_summary(record):
 ESCALATION_STEPS = ("Engage SOS", "Escalation Policy")
 
 
+def support_case_entry(answer, scanner, check_mode=False):
+    """The record entry of the IaaS support case step, from classic_support_ticket's answer: ``kind``, ``text`` and
+    ``details`` (``event`` support_case_opened, _found, _planned or _refused, and the case)."""
+    case = (answer or {}).get("ticket")
+    number = (case or {}).get("number") or "#%s" % (case or {}).get("id", "?")
+    if case and (answer or {}).get("existing"):
+        kind, event, text = "done", "support_case_found", "found the open IBM Cloud support case %s for the machine" % number
+    elif case:
+        kind, event, text = "done", "support_case_opened", "opened IBM Cloud support case %s for the machine" % number
+    elif check_mode and not (answer or {}).get("failed"):
+        kind, event, text = "done", "support_case_planned", "would open an IBM Cloud support case"
+    else:
+        kind, event = "left", "support_case_refused"
+        text = "could not open an IBM Cloud support case: %s" % ((answer or {}).get("msg") or "unknown error")
+    return {"kind": kind, "text": "%s: %s" % (scanner, text),
+            "details": {"scanner": scanner, "event": event, "support_case": case}}
+
+
 def chat_message(record, zone_records=(), lines=None):
     """The team's chat message at the end of a run: ``send`` (the run - or, from the alert, one of its zones - changed
     something or escalated; a run that stopped before any change says nothing; never a dry run), ``outcome``
@@ -224,13 +242,14 @@ def alert_plan(definitions, placements, held=()):
     """
     placed = [dict(p, scan=d["name"]) for d, p in zip(definitions or (), placements or ())]
     every = [p["scan"] for p in placed if p.get("visibility") == "private"]
-    private = [name for name in every if next(p["zone"] for p in placed if p["scan"] == name) not in (held or ())]
+    zone_of = {p["scan"]: p.get("zone") for p in placed}
+    private = [name for name in every if zone_of[name] not in (held or ())]
     return {"placed": placed,
             "public": [p["scan"] for p in placed if p.get("visibility") == "public"],
             "private": private,
             "held_scans": [name for name in every if name not in private],
             "private_zones": _unique(p.get("zone") for p in placed if p.get("visibility") == "private"),
-            "zone_of": {p["scan"]: p.get("zone") for p in placed},
+            "zone_of": zone_of,
             "systems": ["securitycenter"] + (["classic"] if every else []),
             "records": [_placed_sentence(p) for p in placed]}
 

@@ -106,7 +106,10 @@ def tell(record, entry, environ=None):
                     client.close()
             else:
                 client = _client("servicenow", ServiceNowClient)
-                client.add_work_note(target["table"], target["sys_id"], text)
+                try:
+                    client.add_work_note(target["table"], target["sys_id"], text)
+                finally:
+                    client.http.close()
             told.append(name)
         except (ValueError, ApiError, OSError) as exc:
             failed[key] = "%s: %s" % (name, str(exc)[:300])

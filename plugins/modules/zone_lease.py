@@ -68,7 +68,9 @@ options:
 attributes:
   check_mode:
     support: full
-    details: A dry run takes the lease too, so that it reads the zone as no other run is changing it.
+    details:
+      - A dry run takes the lease too, so that it reads the zone as no other run is changing it.
+      - It takes no place among the zones healing (O(max_zones)) - it only says whether the fleet is full.
   diff_mode:
     support: none
   platform:

@@ -9,6 +9,7 @@ from ansible_collections.conductors.nessus_compliance.plugins.filter.remediation
 from ansible_collections.conductors.nessus_compliance.plugins.filter.remediation_summary import FilterModule as Summary
 from ansible_collections.conductors.nessus_compliance.plugins.filter.scans_in_zones import FilterModule as InZones
 from ansible_collections.conductors.nessus_compliance.plugins.filter.stopped_escalation import FilterModule as Stopped
+from ansible_collections.conductors.nessus_compliance.plugins.filter.support_case_entry import entry as support_case_entry
 from ansible_collections.conductors.nessus_compliance.plugins.filter.zone_triage import FilterModule as Triage
 from ansible_collections.conductors.nessus_compliance.plugins.filter.zones_to_heal import FilterModule as ToHeal
 
@@ -124,3 +125,19 @@ def test_the_alert_plan_and_the_zones_to_heal():
     heal = to_heal(out, {"still_failing": ["ALC_Prod_WDC06_private_import"], "launches": launches})
     assert heal == [{"zone": ZONE, "scans": ["ALC_Prod_WDC06_private_import"], "resubmitted": launches}]
     assert to_heal(out, {}) == []
+
+
+@pytest.mark.parametrize("answer, check_mode, kind, event, text", [
+    ({"ticket": {"id": 7, "number": "CS1"}, "existing": False}, False, "done", "support_case_opened",
+     "s1: opened IBM Cloud support case CS1 for the machine"),
+    ({"ticket": {"id": 7, "number": None}, "existing": True}, False, "done", "support_case_found",
+     "s1: found the open IBM Cloud support case #7 for the machine"),
+    ({"ticket": None, "would_create": True}, True, "done", "support_case_planned", "s1: would open an IBM Cloud support case"),
+    ({"failed": True, "msg": "IBM Cloud classic: refused"}, False, "left", "support_case_refused",
+     "s1: could not open an IBM Cloud support case: IBM Cloud classic: refused"),
+    ({"failed": True, "msg": "IBM Cloud classic: refused"}, True, "left", "support_case_refused",
+     "s1: could not open an IBM Cloud support case: IBM Cloud classic: refused"),
+])
+def test_support_case_entry(answer, check_mode, kind, event, text):
+    got = support_case_entry(answer, "s1", check_mode)
+    assert (got["kind"], got["details"]["event"], got["text"]) == (kind, event, text)

@@ -196,6 +196,13 @@ def test_the_open_reload_decision_is_the_latest_after_the_last_heal():
     assert planner.open_reload_decision([DECIDED_MON, HEALED_MON]) == {}
     assert planner.open_reload_decision([DECIDED_MON, HEALED_MON, later]) == later["details"]
     assert planner.open_reload_decision([DECIDED_MON, later]) == later["details"]
+    # reloaded, never recorded healed (SOS re-enabled it later), then down again: the new ladder starts a new episode
+    done = entry("os_reload_done", "2026-11-23T11:00:00Z")
+    step = entry("ladder_step", "2026-11-29T08:00:00Z", "reboot_soft")
+    assert planner.open_reload_decision([DECIDED_MON, done]) == DECIDED_MON["details"]  # registration still to do
+    assert planner.open_reload_decision([DECIDED_MON, done, step]) == {}
+    assert planner.os_reload_guard("a", "Z", True, True, [DECIDED_MON, done, step], {"a": False}, False, 1,
+                                   "2026-11-23T09:00:00Z").startswith("not reloading a: its OS was reloaded 1 time(s)")
 
 
 # Properties over any sequence of looks: the ladder never takes a step twice, never goes past its end or back,

@@ -170,6 +170,24 @@ def test_expired_and_dead_runs_do_not_count_against_the_fleet(backend):
     assert full["verdict"] == "fleet_full" and [item["zone"] for item in full["healing"]] == ["Z2", "Z3"]
 
 
+def test_a_dry_run_takes_no_place_and_a_failed_join_keeps_no_lease(backend, monkeypatch):
+    make, _lab = backend
+    lease.take(make(), "Z0", {"run_id": "r0"}, 3600, NOW, max_zones=1)
+    before = make().read(lease.FLEET)
+    full = lease.take(make(), "Z1", {"run_id": "dry"}, 3600, NOW, max_zones=1, dry=True)
+    assert full["verdict"] == "fleet_full" and make().read(lease.lease_name("Z1")) == (None, None)
+    assert lease.take(make(), "Z1", {"run_id": "dry"}, 3600, NOW, max_zones=2, dry=True)["taken"]
+    assert make().read(lease.FLEET) == before  # the dry run said where it stands, and took no place
+
+    def broken(*_args, **_kwargs):
+        raise OSError("the store went away")
+
+    monkeypatch.setattr(lease, "join_fleet", broken)
+    with pytest.raises(OSError):
+        lease.take(make(), "Z2", {"run_id": "r2"}, 3600, NOW, max_zones=3)
+    assert make().read(lease.lease_name("Z2")) == (None, None)  # not left holding the zone until it expires
+
+
 def test_of_zones_taken_at_the_same_moment_never_more_than_max_zones_heal(backend):
     make, _lab = backend
     outcomes = race(make, 6, lambda store, number: lease.take(store, "Z%d" % number, {"run_id": "run-%d" % number}, 3600,
