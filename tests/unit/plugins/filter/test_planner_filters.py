@@ -44,8 +44,10 @@ def test_settled():
 
 def test_resume_hours_zero_takes_every_step_again():
     history = [{"at": "2026-11-30T01:00:00Z", "run_id": "r1", "details": {"event": "ladder_step", "step": "reboot_soft"}}]
-    assert START(history, scanner="s1", steps=["reboot_soft"], nessus="down")["next"]["how"] == "resume"
-    assert START(history, scanner="s1", steps=["reboot_soft"], nessus="down", resume_hours=0)["next"]["how"] == "take"
+    # one notion of now for the judgement (the step is an hour old), never the machine's clock
+    now = "2026-11-30T02:00:00Z"
+    assert START(history, scanner="s1", steps=["reboot_soft"], nessus="down", now=now)["next"]["how"] == "resume"
+    assert START(history, scanner="s1", steps=["reboot_soft"], nessus="down", resume_hours=0, now=now)["next"]["how"] == "take"
 
 
 def test_ladder_start_resumes_within_its_hours_and_counts_the_days_ladders():
