@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import subprocess
 import sys
 import urllib.request
@@ -68,6 +69,15 @@ class LabRun:
                                      headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(req, context=ctx, timeout=10) as resp:  # loopback only
             return json.loads(resp.read() or b"{}")
+
+    @staticmethod
+    def controller_now():
+        """The controller's clock as ``ansible-playbook`` reads it here (shifted by CONTROLLER_CLOCK_SHIFT, libfaketime's
+        relative offset such as ``+400d``): what a run compares the times it wrote itself with, such as a lease's."""
+        shift = os.environ.get("CONTROLLER_CLOCK_SHIFT") or "+0"
+        units = {"s": 1, "m": 60, "h": 3600, "d": 86400, "y": 365 * 86400}
+        number, unit = (shift[:-1], shift[-1]) if shift[-1] in units else (shift, "s")
+        return time.time() + float(number) * units[unit]
 
     def command(self, playbook, *args, extra_vars=None, env=None):
         """The ``ansible-playbook`` command line and environment for a playbook of the checkout against this lab."""

@@ -343,7 +343,7 @@ def test_a_lease_left_by_a_run_elsewhere(lab_factory, tmp_path, matrix_row, held
     lab = lab_factory("default", speed=SPEED)
     leases = tmp_path / "records" / "leases"
     leases.mkdir(parents=True)
-    now = time.time()
+    now = lab.controller_now()  # the run judges leases and records by the controller's clock
     other = {"run_id": "20261130T080000Z-0ther0", "who": "AWX job 77 (Heal a scan zone)", "where": "awx-ee-5f7c",
              "pid": 1, "since": now - 7200, "expires": now + (3600 if held == "held" else -60), "zone": ZONE}
     (leases / ("%s.json" % ZONE)).write_text(json.dumps(other))
@@ -377,7 +377,7 @@ def test_a_zone_over_the_fleets_limit_is_not_healed_and_is_paged(lab_factory, tm
     lab = lab_factory("default", speed=SPEED)
     leases = tmp_path / "records" / "leases"
     leases.mkdir(parents=True)
-    now = time.time()
+    now = lab.controller_now()  # the run judges leases and records by the controller's clock
     others = [{"run_id": "20261130T08000%dZ-0ther%d" % (n, n), "who": "AWX job 7%d (Heal a scan zone)" % n,
                "where": "awx-ee-%d" % n, "pid": 1, "since": now - 600 + n, "expires": now + 3600, "zone": zone}
               for n, zone in enumerate(("ALC_Prod_DAL10_SZ", "ALC_Prod_FRA02_SZ", "ALC_Prod_LON06_SZ"))]
@@ -421,7 +421,7 @@ def test_a_scanner_healed_twice_today_is_not_rebooted_a_third_time(lab_factory, 
     lab = lab_factory("default", speed=SPEED)
     records = tmp_path / "records"
     records.mkdir()
-    now = time.time()
+    now = lab.controller_now()  # the run judges leases and records by the controller's clock
     for hours_ago in (5, 3):
         started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now - hours_ago * 3600))
         healed = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now - hours_ago * 3600 + 600))
@@ -459,7 +459,7 @@ def test_a_scanner_reloaded_this_week_is_not_reloaded_again(lab_factory, tmp_pat
     bad = "prod-wdc06-infra-nessus-01"
 
     def at(hours_ago):
-        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - hours_ago * 3600))
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(lab.controller_now() - hours_ago * 3600))
 
     run_id = at(72).replace("-", "").replace(":", "") + "-0e1d00"
     seed_record(records, run_id, at(72), at(70), [

@@ -86,8 +86,9 @@ def test_a_zone_another_run_works_on_is_left_to_it_before_any_resubmission(lab_f
     lab = lab_factory("default", speed=300)
     leases = tmp_path / "leases"
     leases.mkdir()
+    now = lab.controller_now()  # leases are judged by the controller's clock (the clock gate moves it)
     other = {"run_id": "20261130T080000Z-0ther0", "who": "AWX job 77 (Heal a scan zone)", "where": "awx-ee-5f7c",
-             "pid": 1, "since": time.time() - 60, "expires": time.time() + 3600, "zone": "ALC_Prod_WDC06_SZ"}
+             "pid": 1, "since": now - 60, "expires": now + 3600, "zone": "ALC_Prod_WDC06_SZ"}
     (leases / "ALC_Prod_WDC06_SZ.json").write_text(json.dumps(other))
     proc = run(lab, tmp_path, alert="[ALC_Prod_DAL09_private_import ALC_Prod_WDC06_private_import]")
     assert proc.returncode == 0, proc.stdout[-3000:]
