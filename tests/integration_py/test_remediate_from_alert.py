@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 from private_branch import power  # pylint: disable=import-error
 
