@@ -70,8 +70,9 @@ def decide(current, run_id, now, dead=False):
 
 def valid(lease, now, is_dead=None):
     """Whether ``lease`` (parsed) still holds its zone: readable, not expired, its run not known dead."""
-    return (isinstance(lease, dict) and "unreadable" not in lease and isinstance(lease.get("expires"), (int, float))
-            and lease["expires"] > now and not (is_dead and is_dead(lease)))
+    if not isinstance(lease, dict) or "unreadable" in lease or not isinstance(lease.get("expires"), (int, float)):
+        return False
+    return lease["expires"] > now and not (is_dead and is_dead(lease))
 
 
 def _fleet(text):
