@@ -83,39 +83,51 @@ def _fleet(text):
     return [item for item in zones or [] if isinstance(item, dict) and isinstance(item.get("zone"), str)]
 
 
+def pause():
+    """A short random wait before reading again what another run just changed: spreads the retries of runs that
+    start together."""
+    time.sleep(random.uniform(0.05, 0.25))
+
+
+def _change_fleet(store, change):
+    """Apply ``change(zones)`` to the zones healing (:data:`FLEET`) by compare-and-swap, reading again when another
+    run wrote between. ``change`` returns ``(zones to write, or None to write nothing, answer)``; returns the answer."""
+    for _attempt in range(FLEET_ATTEMPTS):
+        text, version = store.read(FLEET)
+        zones, answer = change(_fleet(text))
+        if zones is None:
+            return answer
+        try:
+            store.write(FLEET, json.dumps({"zones": zones}, sort_keys=True, indent=1) + "\n", version)
+        except Conflict:
+            pause()
+            continue
+        return answer
+    raise Conflict("the zones healing across the fleet (%s) kept changing (%d attempts)" % (FLEET, FLEET_ATTEMPTS))
+
+
 def join_fleet(store, lease, now, max_zones, is_dead=None, dry=False):
     """Add ``lease``'s zone to the zones healing across the fleet (:data:`FLEET`, a compare-and-swap semaphore)
     unless ``max_zones`` other zones heal already. Returns the other zones' leases when it is full, else [].
     ``dry`` (a check-mode run) only looks: a dry run takes no place another run may need."""
-    for _attempt in range(FLEET_ATTEMPTS):
-        text, version = store.read(FLEET)
-        others = [item for item in _fleet(text) if item["zone"] != lease["zone"] and valid(item, now, is_dead)]
-        if len(others) >= max_zones or dry:
-            return others if len(others) >= max_zones else []
-        try:
-            store.write(FLEET, json.dumps({"zones": others + [lease]}, sort_keys=True, indent=1) + "\n", version)
-        except Conflict:
-            time.sleep(random.uniform(0.05, 0.25))  # spreads the retries of runs that start together
-            continue
-        return []
-    raise Conflict("the zones healing across the fleet (%s) kept changing (%d attempts)" % (FLEET, FLEET_ATTEMPTS))
+
+    def change(zones):
+        others = [item for item in zones if item["zone"] != lease["zone"] and valid(item, now, is_dead)]
+        if len(others) >= max_zones:
+            return None, others
+        return (None if dry else others + [lease]), []
+
+    return _change_fleet(store, change)
 
 
 def leave_fleet(store, zone, run_id):
     """Remove ``zone`` from the zones healing, if ``run_id`` is the one healing it there."""
-    for _attempt in range(FLEET_ATTEMPTS):
-        text, version = store.read(FLEET)
-        zones = _fleet(text)
+
+    def change(zones):
         kept = [item for item in zones if not (item["zone"] == zone and item.get("run_id") == run_id)]
-        if text is None or len(kept) == len(zones):
-            return
-        try:
-            store.write(FLEET, json.dumps({"zones": kept}, sort_keys=True, indent=1) + "\n", version)
-        except Conflict:
-            time.sleep(random.uniform(0.05, 0.25))
-            continue
-        return
-    raise Conflict("the zones healing across the fleet (%s) kept changing (%d attempts)" % (FLEET, FLEET_ATTEMPTS))
+        return (kept if len(kept) < len(zones) else None), None
+
+    _change_fleet(store, change)
 
 
 def take(store, zone, holder, ttl_seconds, now, is_dead=None, max_zones=0, dry=False):
@@ -148,7 +160,7 @@ def take(store, zone, holder, ttl_seconds, now, is_dead=None, max_zones=0, dry=F
         try:
             written = store.write(name, json.dumps(lease, sort_keys=True, indent=1) + "\n", version)
         except Conflict:
-            time.sleep(random.uniform(0.05, 0.25))  # another run wrote it between our read and our write: read again
+            pause()  # another run wrote it between our read and our write: read again
             continue
         try:
             ahead = join_fleet(store, lease, now, max_zones, is_dead, dry) if max_zones else []
