@@ -101,33 +101,41 @@ def split_remediable(names):
 
 
 def _percent(result):
-    """summarize_progress(result)["percent"]: completedChecks/totalChecks, from ``progress`` first."""
-    progress = result.get("progress") or {}
-    total = _int_or_none(progress.get("totalChecks"))
-    if total is None:
-        total = _int_or_none(result.get("totalChecks"))
-    if not total:
+    """summarize_progress(result)["percent"]: completedChecks/totalChecks, from ``progress`` first (counts only)."""
+    progress = result.get("progress")
+    total = done = None
+    if progress:  # the compliance check asks for no progress: the result's own fields then
+        total, done = progress.get("totalChecks"), progress.get("completedChecks")
+    if type(total) is not int:  # pylint: disable=unidiomatic-typecheck  # bool is no count
+        total = result.get("totalChecks")
+    if type(total) is not int or not total:  # pylint: disable=unidiomatic-typecheck
         return None
-    done = _int_or_none(progress.get("completedChecks"))
-    if done is None:
-        done = _int_or_none(result.get("completedChecks"))
-    return round(100.0 * (done or 0) / total, 1)
+    if type(done) is not int:  # pylint: disable=unidiomatic-typecheck
+        done = result.get("completedChecks")
+    if type(done) is not int:  # pylint: disable=unidiomatic-typecheck
+        done = 0
+    return round(100.0 * done / total, 1)
 
 
-def _int_or_none(value):
-    return value if type(value) is int else None  # pylint: disable=unidiomatic-typecheck  # bool is no count
+_NOTHING = {}
 
 
-def evidence(result, zone=timezone.utc):
+def evidence(result, zone=timezone.utc, local=None):
+    """What the report shows of the result a verdict rests on; its times in the scan's time zone.
+
+    ``local`` reads the times (a :class:`LocalTimes` shared by the rows of one judgement); by default each is read
+    on its own.
+    """
+    text = (local or _EXACT).iso
     get = result.get
     created, started, finished = get("createdTime"), get("startTime"), get("finishTime")
     return {
         "result_id": get("id"),
         "status": get("status"),
         "created": created,
-        "created_at": None if created is None else datetime.fromtimestamp(created, zone).isoformat(),
-        "started_at": None if started is None else datetime.fromtimestamp(started, zone).isoformat(),
-        "finished_at": None if finished is None else datetime.fromtimestamp(finished, zone).isoformat(),
+        "created_at": None if created is None else text(created, zone),
+        "started_at": None if started is None else text(started, zone),
+        "finished_at": None if finished is None else text(finished, zone),
         "total_ips": get("totalIPs"),
         "scanned_ips": get("scannedIPs"),
         "percent": _percent(result),
@@ -135,6 +143,59 @@ def evidence(result, zone=timezone.utc):
         "import_status": get("importStatus"),
         "import_error_details": get("importErrorDetails") or "",
     }
+
+
+_SECONDS = tuple("%02d" % second for second in range(60))
+
+
+class LocalTimes:
+    """ISO 8601 texts of epochs in time zones, the time zone read once per minute of UTC.
+
+    A check shows three times for each of thousands of runs, and a scheduler starts many runs in the same minutes.
+    Within one minute of UTC a zone's offset holds (zones change it at whole minutes) and, when it is a whole number
+    of minutes (all zones' offsets since the 1970s), the local text differs only by its seconds: the minute's text is
+    read once with ``datetime`` and each epoch in it gets its seconds. A minute that does not qualify (a change of
+    offset inside it, an offset with seconds) and a time that is not a whole number of seconds are read exactly.
+    The texts are those of ``datetime.fromtimestamp(epoch, zone).isoformat()`` (``test_local_times``).
+    """
+
+    def __init__(self):
+        self.minutes = {}
+
+    @staticmethod
+    def exact(epoch, zone):
+        return datetime.fromtimestamp(epoch, zone).isoformat()
+
+    def iso(self, epoch, zone):
+        if type(epoch) is not int:  # pylint: disable=unidiomatic-typecheck  # a float (or a bool) is read exactly
+            return self.exact(epoch, zone)
+        minute, second = divmod(epoch, 60)
+        key = (minute, zone)
+        parts = self.minutes.get(key)
+        if parts is None:
+            parts = self.minutes[key] = self._minute(minute * 60, zone)
+        if not parts:
+            return self.exact(epoch, zone)
+        return parts[0] + _SECONDS[second] + parts[1]
+
+    @staticmethod
+    def _minute(start, zone):
+        """``(text before the seconds, text after them)`` of the minute starting at ``start``, or ``()``."""
+        first, last = datetime.fromtimestamp(start, zone), datetime.fromtimestamp(start + 59, zone)
+        offset = first.utcoffset()
+        if offset is None or offset != last.utcoffset() or offset.seconds % 60 or offset.microseconds:
+            return ()
+        text = first.isoformat()  # YYYY-MM-DDTHH:MM:00 then the offset
+        if len(text) < 19 or text[16:19] != ":00" or last.minute != first.minute:
+            return ()
+        return text[:17], text[19:]
+
+
+class _Exact:
+    iso = staticmethod(LocalTimes.exact)
+
+
+_EXACT = _Exact()
 
 
 # An active run (Queued, Preparing, Running) this many minutes old with no IP scanned does not scan: failing.
@@ -235,10 +296,18 @@ def judge_due_runs(plan, results, maintenance=(), tolerance_minutes=10.0, stall_
     period_start, period_end = plan["period"]
     tolerance = tolerance_minutes * 60
     results_by_scan = {}
-    for result in sorted(results, key=_created_order):
-        scan_id = (result.get("scan") or {}).get("id")
-        results_by_scan.setdefault(scan_id, []).append(result)
+    for result in results:
+        scan_id = (result.get("scan") or _NOTHING).get("id")
+        mine = results_by_scan.get(scan_id)
+        if mine is None:
+            results_by_scan[scan_id] = [result]
+        else:
+            mine.append(result)
+    for mine in results_by_scan.values():
+        if len(mine) > 1:  # most scans have one result in the period
+            mine.sort(key=_created_order)
     rows = []
+    local = LocalTimes()
     for base, runs, error in plan["definitions"]:
         if error is not None:
             rows.append(error)
@@ -257,7 +326,7 @@ def judge_due_runs(plan, results, maintenance=(), tolerance_minutes=10.0, stall_
             row["failing"] = verdict in FAILING
             row["reason"] = reason
             row["results_in_window"] = len(candidates)
-            row["evidence"] = evidence(result, zone) if result else None
+            row["evidence"] = evidence(result, zone, local) if result else None
             row["runbook_step"] = runbook_step(verdict, base["visibility"])
             rows.append(row)
     if not plan.get("sorted"):

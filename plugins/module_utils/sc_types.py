@@ -58,7 +58,7 @@ def to_int(value):
 
 def to_epoch(value):
     """An epoch in seconds, or None for Security Center's unset markers (``-1``, ``0``, ``""``)."""
-    number = to_int(value)
+    number = _str_int(value)
     if number is None or number <= 0:
         return None
     return number
@@ -79,10 +79,20 @@ def to_bool(value):
 
 def to_id(value):
     """An object id; Security Center's null reference ``-1`` (and ``0`` for "all zones") -> None."""
-    number = to_int(value)
+    number = _str_int(value)
     if number is None or number < 0:
         return None
     return number
+
+
+def _str_int(value):
+    """to_int(value), with the string of digits Security Center sends read first (no second call for it)."""
+    if type(value) is str:  # pylint: disable=unidiomatic-typecheck  # the fast path, as in to_int
+        try:
+            return int(value)
+        except ValueError:
+            pass
+    return to_int(value)
 
 
 # Each field's converter (the three sets are disjoint; ``id``, in INT_FIELDS, is an object id: its null reference is None).
@@ -93,27 +103,32 @@ CONVERTERS.update((key, to_int) for key in INT_FIELDS)
 CONVERTERS.update(id=to_id, maxScanTime=to_int)  # seconds; "unlimited" -> None
 
 
-def normalize(value, in_progress=False):
-    """Convert a decoded Security Center payload (dict, list or scalar) recursively."""
+def normalize(value, in_progress=False, owned=False):
+    """Convert a decoded Security Center payload (dict, list or scalar) recursively.
+
+    ``owned=True`` (a payload just decoded, that no one else holds) converts its objects in place instead of copying
+    them: a list of tens of thousands of results is then not built twice and dropped once.
+    """
     if isinstance(value, list):
-        return [normalize(item, in_progress) for item in value]
+        return [normalize(item, in_progress, owned) for item in value]
     if not isinstance(value, dict):
         return value
-    out = {}
+    out = value if owned else {}
     convert = CONVERTERS.get
-    for key, item in value.items():
+    for key, item in value.items():  # (in place, only values change: the keys being walked stay as they are)
         converter = convert(key)
-        if key == "progress":
-            # ``progress`` is ``[]`` when nothing ran: make it an empty object.
-            out[key] = normalize(item, True) if isinstance(item, dict) else {}
+        if converter is None:  # most fields (and ``progress``, which has none)
+            if key == "progress":
+                # ``progress`` is ``[]`` when nothing ran: make it an empty object.
+                out[key] = normalize(item, True, owned) if isinstance(item, dict) else {}
+            elif isinstance(item, (dict, list)):
+                out[key] = normalize(item, in_progress, owned)
+            elif not owned:
+                out[key] = item
         elif in_progress and key in PROGRESS_IP_LISTS:
             out[key] = "" if item is None else str(item)
-        elif converter is not None:
-            out[key] = converter(item)
-        elif isinstance(item, (dict, list)):
-            out[key] = normalize(item, in_progress)
         else:
-            out[key] = item
+            out[key] = converter(item)
     return out
 
 

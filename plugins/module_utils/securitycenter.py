@@ -254,7 +254,7 @@ class SecurityCenterClient(ApiClient):
         return normalize(self.get("currentUser", {"fields": "id,username,firstname,lastname,role"}))
 
     def list_scans(self, fields=SCAN_FIELDS, received=None):
-        return normalize(usable_and_manageable(self.get("scan", self._fields(fields), received=received)))
+        return normalize(usable_and_manageable(self.get("scan", self._fields(fields), received=received)), owned=True)
 
     def get_scan(self, scan_id, fields=None):
         return normalize(self.get("scan/%d" % int(scan_id), self._fields(fields)))
@@ -270,7 +270,7 @@ class SecurityCenterClient(ApiClient):
             params["filter"] = ",".join(filters)
         if time_compare_field:
             params["timeCompareField"] = time_compare_field
-        return normalize(usable_and_manageable(self.get("scanResult", params)))
+        return normalize(usable_and_manageable(self.get("scanResult", params)), owned=True)
 
     def launch_scan(self, scan_id):
         """``POST /rest/scan/{id}/launch``: never retried. Returns the new result's id and Security Center's answer."""
@@ -315,6 +315,12 @@ def fetch_and_check(client, select, period_hours, grace_minutes, durations, defa
         return _fetch_and_check(client, select, period_hours, grace_minutes, durations, default_hours, maintenance,
                                 public_zones, now, stall_minutes)
     finally:
+        # what the check allocated is data without cycles (dicts, lists, strings), freed by reference counting when
+        # the caller drops it: it goes to the oldest generation as it is, with no traversal (freeze then unfreeze
+        # moves it there), instead of being walked by the first young collection after the collector is back on
+        if not gc.get_freeze_count():  # (unless the process froze objects of its own: unfreeze would release them)
+            gc.freeze()
+            gc.unfreeze()
         if collecting:
             gc.enable()
 
@@ -351,10 +357,12 @@ def _fetch_and_check(client, select, period_hours, grace_minutes, durations, def
             stopped.append(True)
             arrived.set()
             raise
+        checked = len(selected)
+        del definitions, selected  # the plan holds what the verdicts need: freed while Security Center answers
         found = pending.result()
     outcome = judge_due_runs(plan, found, maintenance, TOLERANCE_MINUTES, stall_minutes)
     outcome["requests"] = client.http.request_count - client.logins
-    outcome["definitions_checked"] = len(selected)
+    outcome["definitions_checked"] = checked
     return outcome
 
 

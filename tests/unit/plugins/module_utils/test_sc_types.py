@@ -108,3 +108,22 @@ def test_select_by_name_names_unknown_and_known():
     assert select_by_name(items, ["b"], "zone") == [{"name": "b"}]
     with pytest.raises(ValueError, match=r"unknown zone: NOPE; Security Center has: a, b"):
         select_by_name(items, ["NOPE"], "zone")
+
+
+@pytest.mark.parametrize("name", sorted(name for name in os.listdir(FIXTURES) if name.endswith(".json")))
+def test_an_owned_payload_is_converted_in_place_to_the_same_values(name):
+    copied = normalize(fixture(name))
+    payload = fixture(name)
+    owned = normalize(payload, owned=True)
+    assert owned == copied
+    if isinstance(payload, dict):
+        assert owned is payload  # no second copy of the answer
+    elif isinstance(payload, list) and payload and isinstance(payload[0], dict):
+        assert owned[0] is payload[0]
+
+
+def test_a_payload_not_owned_is_left_as_it_was():
+    payload = fixture("scanresult_detail_completed.json")
+    before = json.dumps(payload, sort_keys=True)
+    normalize(payload)
+    assert json.dumps(payload, sort_keys=True) == before
