@@ -13,6 +13,9 @@ description:
     runbook step, what else was seen, the period and the counts; Security Center's text is shown inert.
   - V(summary) - the lines a person reads at the end of the check - what fails and why, what was raised, where
     the reports are.
+  - V(junit) - the JUnit document for Jenkins - a test case per due run, failing runs as failures (verdict, reason,
+    runbook step and evidence), maintenance and unreadable schedules as skipped; with O(error), the document of a
+    check that could not run (one case in error). Text XML cannot carry is shown as U+FFFD.
 author:
   - Conductors SRE (@conductors)
 positional: form
@@ -24,7 +27,7 @@ options:
   form:
     description: Which text.
     type: str
-    choices: [markdown, summary]
+    choices: [markdown, summary, junit]
     default: markdown
   run_url:
     description: Link to this run, for V(markdown).
@@ -43,35 +46,51 @@ options:
   resolve:
     description: What the PagerDuty resolve registered, for V(summary).
     type: dict
+  error:
+    description: For V(junit), why the check could not run; the input is then not read.
+    type: str
 """
 
 EXAMPLES = r"""
 - name: The issue body
   ansible.builtin.debug:
     msg: "{{ scan_compliance_result | conductors.nessus_compliance.compliance_report('markdown') }}"
+
+- name: The JUnit report for Jenkins
+  ansible.builtin.copy:
+    content: "{{ scan_compliance_result | conductors.nessus_compliance.compliance_report('junit') }}"
+    dest: reports/scan_compliance.junit.xml
+    mode: "0644"
 """
 
 RETURN = r"""
 _value:
-  description: The Markdown text (V(markdown)) or the lines (V(summary)).
+  description: The Markdown text (V(markdown)), the lines (V(summary)) or the XML text (V(junit)).
   type: raw
 """
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.conductors.nessus_compliance.plugins.module_utils.reporting import compliance_markdown, compliance_summary
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils.reporting import (
+    compliance_error_junit,
+    compliance_junit,
+    compliance_markdown,
+    compliance_summary,
+)
 
 
 def _registered(value):
     return dict(value) if isinstance(value, dict) else None
 
 
-def report(result, form="markdown", run_url="", report_dir="", issue=None, page=None, resolve=None):
+def report(result, form="markdown", run_url="", report_dir="", issue=None, page=None, resolve=None, error=None):
     if form == "markdown":
         return compliance_markdown(result or {}, run_url or "")
     if form == "summary":
         return compliance_summary(result or {}, report_dir, _registered(issue), _registered(page), _registered(resolve))
-    raise AnsibleFilterError("compliance_report: form must be markdown or summary, got %r" % (form,))
+    if form == "junit":
+        return compliance_junit(result or {}) if error is None else compliance_error_junit(error)
+    raise AnsibleFilterError("compliance_report: form must be markdown, summary or junit, got %r" % (form,))
 
 
 class FilterModule:

@@ -126,16 +126,16 @@ def evidence(result, zone=timezone.utc, local=None):
     ``local`` reads the times (a :class:`LocalTimes` shared by the rows of one judgement); by default each is read
     on its own.
     """
-    text = (local or _EXACT).iso
+    text = local.reader(zone) if local is not None else _exact_reader(zone)
     get = result.get
     created, started, finished = get("createdTime"), get("startTime"), get("finishTime")
     return {
         "result_id": get("id"),
         "status": get("status"),
         "created": created,
-        "created_at": None if created is None else text(created, zone),
-        "started_at": None if started is None else text(started, zone),
-        "finished_at": None if finished is None else text(finished, zone),
+        "created_at": None if created is None else text(created),
+        "started_at": None if started is None else text(started),
+        "finished_at": None if finished is None else text(finished),
         "total_ips": get("totalIPs"),
         "scanned_ips": get("scannedIPs"),
         "percent": _percent(result),
@@ -160,23 +160,37 @@ class LocalTimes:
     """
 
     def __init__(self):
-        self.minutes = {}
+        self.minutes = {}  # zone -> {minute of UTC: (text before the seconds, text after them), or () to read exactly}
+        self.readers = {}
 
     @staticmethod
     def exact(epoch, zone):
         return datetime.fromtimestamp(epoch, zone).isoformat()
 
     def iso(self, epoch, zone):
-        if type(epoch) is not int:  # pylint: disable=unidiomatic-typecheck  # a float (or a bool) is read exactly
-            return self.exact(epoch, zone)
-        minute, second = divmod(epoch, 60)
-        key = (minute, zone)
-        parts = self.minutes.get(key)
-        if parts is None:
-            parts = self.minutes[key] = self._minute(minute * 60, zone)
-        if not parts:
-            return self.exact(epoch, zone)
-        return parts[0] + _SECONDS[second] + parts[1]
+        return self.reader(zone)(epoch)
+
+    def reader(self, zone):
+        """The text of an epoch in ``zone``: a function of the epoch alone."""
+        read = self.readers.get(zone)
+        if read is None:
+            read = self.readers[zone] = self._reader(zone, self.minutes.setdefault(zone, {}))
+        return read
+
+    def _reader(self, zone, minutes):
+        exact, minute_of = self.exact, self._minute
+
+        def read(epoch):
+            if type(epoch) is not int:  # pylint: disable=unidiomatic-typecheck  # a float (or a bool) is read exactly
+                return exact(epoch, zone)
+            minute, second = divmod(epoch, 60)
+            parts = minutes.get(minute)
+            if parts is None:
+                parts = minutes[minute] = minute_of(minute * 60, zone)
+            if not parts:
+                return exact(epoch, zone)
+            return parts[0] + _SECONDS[second] + parts[1]
+        return read
 
     @staticmethod
     def _minute(start, zone):
@@ -191,11 +205,8 @@ class LocalTimes:
         return text[:17], text[19:]
 
 
-class _Exact:
-    iso = staticmethod(LocalTimes.exact)
-
-
-_EXACT = _Exact()
+def _exact_reader(zone):
+    return lambda epoch: LocalTimes.exact(epoch, zone)
 
 
 # An active run (Queued, Preparing, Running) this many minutes old with no IP scanned does not scan: failing.
@@ -308,26 +319,32 @@ def judge_due_runs(plan, results, maintenance=(), tolerance_minutes=10.0, stall_
             mine.sort(key=_created_order)
     rows = []
     local = LocalTimes()
+    steps = {}  # runbook_step by (verdict, visibility)
     for base, runs, error in plan["definitions"]:
         if error is not None:
             rows.append(error)
             continue
         mine = results_by_scan.get(base["id"], ())
+        scan_visibility = base["visibility"]
         for row, start, deadline, window_end, zone in runs:
             low, high = start - tolerance, window_end - tolerance
             candidates = [r for r in mine if low <= (r.get("createdTime") or 0) < high]
             verdict, result, reason = judge(candidates, deadline, now, stall_minutes)
-            if verdict in FAILING:
+            failing = verdict in FAILING
+            if failing:
                 window = in_maintenance(maintenance, start, deadline, base["name"], base["zone"])
                 if window:
                     reason = "%s; during maintenance %s" % (reason, window.get("reason") or "")
-                    verdict = "maintenance"
+                    verdict, failing = "maintenance", False
+            step = steps.get((verdict, scan_visibility))
+            if step is None:
+                step = steps[verdict, scan_visibility] = runbook_step(verdict, scan_visibility)
             row["verdict"] = verdict
-            row["failing"] = verdict in FAILING
+            row["failing"] = failing
             row["reason"] = reason
             row["results_in_window"] = len(candidates)
             row["evidence"] = evidence(result, zone, local) if result else None
-            row["runbook_step"] = runbook_step(verdict, base["visibility"])
+            row["runbook_step"] = step
             rows.append(row)
     if not plan.get("sorted"):
         rows.sort(key=lambda row: (row["name"].lower(), row["due"] or 0))

@@ -32,6 +32,15 @@ def as_text(value):
     return str(value)
 
 
+def truncate(text, length, end="...", leeway=5):
+    """Jinja's ``truncate(length)``: at most about ``length`` characters, cut at a word with ``...``, unless the text is
+    at most ``leeway`` characters too long."""
+    text = str(text)
+    if len(text) <= length + leeway:
+        return text
+    return text[:length - len(end)].rsplit(" ", 1)[0] + end
+
+
 def _fence(text, minimum):
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     return "`" * max(minimum, longest + 1)

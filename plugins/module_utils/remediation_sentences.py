@@ -10,6 +10,7 @@ result, the record's entries), never of the record's text.
 
 from __future__ import annotations
 
+from .inert import truncate
 from .planner import HEALED_EVENTS  # the record events (details.event) that say a scanner works again
 
 
@@ -264,3 +265,63 @@ def zones_to_heal(plan, still_failing, launches=()):
         out.append({"zone": zone, "scans": scans,
                     "resubmitted": [launch for launch in launches or () if launch.get("name") in scans]})
     return out
+
+
+def _said(value, default=""):
+    return default if value is None else str(value)
+
+
+def ladder_step_text(step):
+    """The record's text of one reboot ladder step, from what the step did.
+
+    ``step``: ``words`` (the rung's name), ``scanner``, ``step`` (the planner's step), ``service``, ``restarted``
+    and ``restart_msg`` (the nessusd restart over SSH), ``power_sent``, ``power_command`` and
+    ``power_skipped_reason`` (a power command through IBM Cloud), ``check_mode``.
+    """
+    service = _said(step.get("service"))
+    if step.get("step") == "restart_nessusd":
+        if step.get("restarted"):
+            done = "%s %s over SSH" % ("would restart" if step.get("check_mode") else "restarted", service)
+        else:
+            done = "could not restart %s over SSH: %s" % (service, truncate(_said(step.get("restart_msg")), 200))
+    elif step.get("power_sent"):
+        done = "sent %s" % _said(step.get("power_command"))
+    else:
+        done = _said(step.get("power_skipped_reason"))
+    return "%s of %s: %s" % (_said(step.get("words")), _said(step.get("scanner")), done)
+
+
+def os_reload_text(reload):
+    """The record's text of the OS reload step.
+
+    ``reload``: ``scanner``, ``check_mode``, ``done`` (the reload finished), ``already_reloaded`` (an earlier run sent
+    it), ``script`` (the post-provision script's URI), ``steps`` (the transaction's step names), ``finished``, ``msg``.
+    """
+    scanner = _said(reload.get("scanner"))
+    if reload.get("check_mode"):
+        return "would reload %s with %s" % (scanner, _said(reload.get("script"), "the post-provision script"))
+    if reload.get("done"):
+        return "%s: %s with the post-provision script (%s), finished %s" % (
+            scanner, "the reload sent by an earlier run" if reload.get("already_reloaded") else "OS reloaded",
+            _join(reload.get("steps") or (), " > "), _said(reload.get("finished")))
+    return "%s: the OS reload did not finish - %s" % (scanner, _said(reload.get("msg"), "unknown"))
+
+
+def bastion_text(registration):
+    """The record's text of the bastion registration step.
+
+    ``registration``: ``scanner``, ``earlier`` (an earlier run registered it), ``job``, ``build_number``, ``result``
+    (the build's), ``hosts_ip`` and ``hostname`` (the job's TARGET_HOSTS_IP and TARGET_HOSTNAME), ``ok``, ``msg``.
+    """
+    scanner = _said(registration.get("scanner"))
+    if registration.get("earlier"):
+        return "%s: registered with the bastion by an earlier run" % scanner
+    build = registration.get("build_number")
+    job = " ".join(part for part in (_said(registration.get("job")), "" if build is None else "#%s" % build,
+                                     _said(registration.get("result"), "did not run")) if part)
+    text = "%s: %s (TARGET_HOSTS_IP=%s, TARGET_HOSTNAME=%s)" % (
+        scanner, job, _said(registration.get("hosts_ip"), "?"), _said(registration.get("hostname"), "?"))
+    return text if registration.get("ok") else "%s: %s" % (text, _said(registration.get("msg")))
+
+
+RECORD_TEXTS = {"ladder_step": ladder_step_text, "os_reload": os_reload_text, "bastion": bastion_text}

@@ -10,16 +10,11 @@ issue body and summary. Security Center's text is shown inert (see ``inert``).
 from __future__ import annotations
 
 import hashlib
+import json
+import re
+from xml.etree import ElementTree
 
-from .inert import inert
-
-
-def _truncate(text, length):
-    """Jinja's ``truncate(length)``: cut at a word, with ``...``, unless it is at most 5 characters too long."""
-    text = str(text)
-    if len(text) <= length + 5:
-        return text
-    return text[: length - 3].rsplit(" ", 1)[0] + "..."
+from .inert import inert, truncate
 
 
 def _text(value):
@@ -115,13 +110,69 @@ def compliance_markdown(result, run_url=""):
     return "\n".join(out) + "\n"
 
 
+# What XML 1.0 cannot carry at all, not even escaped (control characters, lone surrogates, U+FFFE/U+FFFF): shown as
+# U+FFFD, so that a scan name or an error text with such a character still gives Jenkins a report it can read.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+JUNIT_SKIPPED = ("maintenance", "unknown_schedule")
+
+
+def _xml_text(value):
+    return _NOT_XML.sub("\ufffd", _text(value))
+
+
+def _junit(suite_counts, cases):
+    """The JUnit document: a ``testsuites`` root and one ``testsuite`` with ``cases`` (elements), both with the counts."""
+    root = ElementTree.Element("testsuites", dict(suite_counts[0], name="nessus-scan-compliance"))
+    suite = ElementTree.SubElement(root, "testsuite", dict(suite_counts[1], name="nessus-scan-compliance"))
+    suite.extend(cases)
+    if hasattr(ElementTree, "indent"):  # Python 3.9+
+        ElementTree.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, encoding="unicode") + "\n"
+
+
+def compliance_junit(result):
+    """The compliance check as JUnit for Jenkins: a test case per due run; failing runs fail, skipped ones are skipped.
+
+    Each case is named after its scan and due time and filed under its zone; a failure carries the verdict and reason,
+    and the runbook step with the evidence (JSON) as its text. Security Center's text is escaped by the XML writer.
+    """
+    rows = result.get("scans") or []
+    cases = []
+    for row in rows:
+        name = _xml_text(row.get("name")) + (" @ " + _xml_text(row["due_local"]) if row.get("due_local") else "")
+        case = ElementTree.Element("testcase", {"classname": "nessus_scan_compliance." + _xml_text(row.get("zone") or "all_zones"),
+                                                "name": name})
+        said = _xml_text("%s: %s" % (_text(row.get("verdict")), _text(row.get("reason"))))
+        if row.get("failing"):
+            failure = ElementTree.SubElement(case, "failure", {"type": _xml_text(row.get("verdict")), "message": said})
+            failure.text = _xml_text("%s\n%s" % (_text(row.get("runbook_step")), json.dumps(row.get("evidence"))))
+        elif row.get("verdict") in JUNIT_SKIPPED:
+            ElementTree.SubElement(case, "skipped", {"message": said})
+        else:
+            ElementTree.SubElement(case, "system-out").text = said
+        cases.append(case)
+    counts = {"tests": str(len(rows)), "failures": str(sum(1 for row in rows if row.get("failing"))), "errors": "0",
+              "skipped": str(sum(1 for row in rows if not row.get("failing") and row.get("verdict") in JUNIT_SKIPPED))}
+    timestamp = _xml_text((result.get("period") or {}).get("now_at"))
+    return _junit((counts, dict(counts, timestamp=timestamp)), cases)
+
+
+def compliance_error_junit(message):
+    """The JUnit document of a check that could not run: one case in error, no failing scan."""
+    case = ElementTree.Element("testcase", {"classname": "nessus_scan_compliance", "name": "compliance check"})
+    ElementTree.SubElement(case, "error", {"type": "check_error",
+                                           "message": _xml_text("The compliance check could not run: %s" % _text(message))})
+    counts = {"tests": "1", "failures": "0", "errors": "1"}
+    return _junit((counts, counts), [case])
+
+
 def compliance_summary(result, report_dir, issue=None, page=None, resolve=None):
     """The compliance check's summary lines: what fails and why, what was raised, where the reports are."""
     r = result
     lines = []
     if r.get("failing"):
         lines.append("FAILING (%d): %s" % (len(r["failing"]), ", ".join(r["failing"])))
-        lines += ["  %s: %s - %s" % (row.get("name"), row.get("verdict"), _truncate(row.get("reason"), 110))
+        lines += ["  %s: %s - %s" % (row.get("name"), row.get("verdict"), truncate(row.get("reason"), 110))
                   for row in r.get("scans") or () if row.get("failing")]
     else:
         counts = r.get("counts") or {}
@@ -146,6 +197,14 @@ def credential_inputs(injectors, environment, skipped=()):
         if value and variable not in (skipped or ()):
             inputs[str(template).strip()[2:-2].strip()] = value
     return inputs
+
+
+def zone_instance_groups(zones, groups_by_prefix):
+    """Each zone's AWX instance groups: those whose zone-name prefix the zone's name starts with, each once, in the
+    order ``groups_by_prefix`` gives them."""
+    return {zone: list(dict.fromkeys(group for prefix, group in (groups_by_prefix or {}).items()
+                                     if str(zone).startswith(str(prefix))))
+            for zone in zones or ()}
 
 
 def sos_escalation(scans, tried, day):

@@ -10,6 +10,8 @@ fix the first two; the third needs an SOS ticket. Anything else is ``unknown`` a
 
 from __future__ import annotations
 
+from .inert import truncate
+
 SITUATIONS = ("healthy", "starting", "nessusd_not_running", "server_down", "not_reenabled", "unknown")
 LADDER = frozenset(("nessusd_not_running", "server_down"))
 
@@ -49,19 +51,12 @@ def classify(sc_healthy, sc_summary, nessus, power=None, nessusd_service=None, t
     return "unknown", "no situation of the runbook fits (Security Center: %s, Nessus %s, power %s)" % (sc_summary, nessus, power)
 
 
-def _truncate(text, length=160, end="...", leeway=5):
-    """Jinja's truncate: whole words, within a small leeway."""
-    if len(text) <= length + leeway:
-        return text
-    return text[:length - len(end)].rsplit(" ", 1)[0] + end
-
-
 def _ssh_seen(result, unit, checked):
     """(service, reach, seen) from a service_facts result delegated to the scanner."""
     if not checked or not isinstance(result, dict) or not result:
         return None, None, "not checked"
     if result.get("unreachable") or result.get("failed"):
-        msg = _truncate(str(result.get("msg") or ""))
+        msg = truncate(str(result.get("msg") or ""), 160)
         if result.get("unreachable"):
             return None, "unreachable", "unreachable: " + msg
         return None, None, "check failed: " + msg

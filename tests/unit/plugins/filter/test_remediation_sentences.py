@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from ansible.errors import AnsibleFilterError
 
 from ansible_collections.conductors.nessus_compliance.plugins.filter.alert_plan import FilterModule as Plan
+from ansible_collections.conductors.nessus_compliance.plugins.filter.record_text import record_text
 from ansible_collections.conductors.nessus_compliance.plugins.filter.remediation_outcome import FilterModule as Outcome
 from ansible_collections.conductors.nessus_compliance.plugins.filter.remediation_summary import FilterModule as Summary
 from ansible_collections.conductors.nessus_compliance.plugins.filter.scans_in_zones import FilterModule as InZones
 from ansible_collections.conductors.nessus_compliance.plugins.filter.stopped_escalation import FilterModule as Stopped
 from ansible_collections.conductors.nessus_compliance.plugins.filter.support_case_entry import entry as support_case_entry
+from ansible_collections.conductors.nessus_compliance.plugins.filter.zone_instance_groups import FilterModule as Groups
 from ansible_collections.conductors.nessus_compliance.plugins.filter.zone_triage import FilterModule as Triage
 from ansible_collections.conductors.nessus_compliance.plugins.filter.zones_to_heal import FilterModule as ToHeal
 
@@ -20,6 +23,7 @@ in_zones = InZones().filters()["scans_in_zones"]
 stopped = Stopped().filters()["stopped_escalation"]
 plan = Plan().filters()["alert_plan"]
 to_heal = ToHeal().filters()["zones_to_heal"]
+zone_instance_groups = Groups().filters()["zone_instance_groups"]
 
 ZONE = "ALC_Prod_WDC06_SZ"
 ROWS = [
@@ -141,3 +145,74 @@ def test_the_alert_plan_and_the_zones_to_heal():
 def test_support_case_entry(answer, check_mode, kind, event, text):
     got = support_case_entry(answer, "s1", check_mode)
     assert (got["kind"], got["details"]["event"], got["text"]) == (kind, event, text)
+
+
+LADDER = {"words": "soft reboot", "scanner": "prod-wdc06-infra-nessus-01", "service": "nessusd",
+          "restarted": "False", "restart_msg": None, "power_sent": False, "power_command": None,
+          "power_skipped_reason": None, "check_mode": False}
+
+
+@pytest.mark.parametrize("facts, text", [
+    (dict(LADDER, step="restart_nessusd", words="nessusd restart", restarted=True),
+     "nessusd restart of prod-wdc06-infra-nessus-01: restarted nessusd over SSH"),
+    (dict(LADDER, step="restart_nessusd", words="nessusd restart", restarted="true", check_mode="True"),
+     "nessusd restart of prod-wdc06-infra-nessus-01: would restart nessusd over SSH"),
+    (dict(LADDER, step="restart_nessusd", words="nessusd restart", restart_msg="Permission denied " * 20),
+     "nessusd restart of prod-wdc06-infra-nessus-01: could not restart nessusd over SSH: "
+     + "Permission denied " * 10 + "Permission..."),  # as Jinja's truncate(200) cuts it
+    (dict(LADDER, step="soft", power_sent=True, power_command="rebootSoft"),
+     "soft reboot of prod-wdc06-infra-nessus-01: sent rebootSoft"),
+    (dict(LADDER, step="hard", words="hard reboot", power_skipped_reason="a transaction is active on the machine"),
+     "hard reboot of prod-wdc06-infra-nessus-01: a transaction is active on the machine"),
+])
+def test_the_ladder_step_texts(facts, text):
+    assert record_text(facts, "ladder_step") == text
+
+
+RELOAD = {"scanner": "n1", "check_mode": False, "done": False, "already_reloaded": False, "script": None,
+          "steps": [], "finished": None, "msg": None}
+
+
+@pytest.mark.parametrize("facts, text", [
+    (dict(RELOAD, check_mode=True, script="https://x/post.sh"), "would reload n1 with https://x/post.sh"),
+    (dict(RELOAD, check_mode=True), "would reload n1 with the post-provision script"),
+    (dict(RELOAD, done=True, steps=["CLOUD_RELOAD", "SERVICE_SETUP"], finished="2026-11-30T10:00:00Z"),
+     "n1: OS reloaded with the post-provision script (CLOUD_RELOAD > SERVICE_SETUP), finished 2026-11-30T10:00:00Z"),
+    (dict(RELOAD, done="true", already_reloaded=True, steps=["A"], finished="F"),
+     "n1: the reload sent by an earlier run with the post-provision script (A), finished F"),
+    (dict(RELOAD, msg="the transaction is stuck"), "n1: the OS reload did not finish - the transaction is stuck"),
+    (RELOAD, "n1: the OS reload did not finish - unknown"),
+])
+def test_the_os_reload_texts(facts, text):
+    assert record_text(facts, "os_reload") == text
+
+
+BASTION = {"scanner": "n1", "earlier": False, "job": "bastion-register", "build_number": 42, "result": "SUCCESS",
+           "hosts_ip": "10.0.0.5", "hostname": "n1", "ok": True, "msg": None}
+
+
+@pytest.mark.parametrize("facts, text", [
+    (BASTION, "n1: bastion-register #42 SUCCESS (TARGET_HOSTS_IP=10.0.0.5, TARGET_HOSTNAME=n1)"),
+    (dict(BASTION, earlier="yes"), "n1: registered with the bastion by an earlier run"),
+    (dict(BASTION, result="FAILURE", ok=False, msg="the build failed"),
+     "n1: bastion-register #42 FAILURE (TARGET_HOSTS_IP=10.0.0.5, TARGET_HOSTNAME=n1): the build failed"),
+    (dict(BASTION, build_number=None, result=None, hosts_ip=None, hostname=None, ok=False, msg="no such job"),
+     "n1: bastion-register did not run (TARGET_HOSTS_IP=?, TARGET_HOSTNAME=?): no such job"),
+])
+def test_the_bastion_texts(facts, text):
+    assert record_text(facts, "bastion") == text
+
+
+def test_record_text_refuses_an_unknown_form_or_facts_that_are_not_a_dict():
+    with pytest.raises(AnsibleFilterError, match="form must be one of ladder_step, os_reload, bastion"):
+        record_text(BASTION, "reboot")
+    with pytest.raises(AnsibleFilterError, match="must be a dict, got str"):
+        record_text("n1", "bastion")
+
+
+def test_zone_instance_groups_by_prefix():
+    groups = {"ALC_Prod_": "prod", "ALC_Prod_WDC": "prod", "ALC_Dev_": "dev"}
+    assert zone_instance_groups(["ALC_Prod_WDC06_SZ", "ALC_Dev_MON01_SZ", "ALC_SOS_SZ"], groups) == {
+        "ALC_Prod_WDC06_SZ": ["prod"], "ALC_Dev_MON01_SZ": ["dev"], "ALC_SOS_SZ": []}
+    assert zone_instance_groups(["ALC_Prod_WDC06_SZ"], {"ALC_": "a", "ALC_Prod": "b"}) == {"ALC_Prod_WDC06_SZ": ["a", "b"]}
+    assert zone_instance_groups([], {}) == {}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from xml.etree import ElementTree
+
 from ansible_collections.conductors.nessus_compliance.plugins.filter.compliance_report import FilterModule as Compliance
 from ansible_collections.conductors.nessus_compliance.plugins.filter.credential_inputs import FilterModule as Inputs
 from ansible_collections.conductors.nessus_compliance.plugins.filter.zone_report import FilterModule as Zones
@@ -61,6 +64,50 @@ def test_the_issue_body():
         "| `R` | running | - | `inside its duration` |", "",
         "Checked runs due from S to E (Security Center time N):", "ok 3, no_ips 1, missing 1, running 1.",
         "Runbook: Nessus scan compliance alert. Run: https://jenkins/1", ""])
+
+
+def test_the_junit_report_has_a_case_per_due_run():
+    skipped = {"name": "M", "zone": "Z", "verdict": "maintenance", "failing": False, "due_local": "D",
+               "reason": "failed; during maintenance patching", "runbook_step": "", "evidence": None}
+    text = compliance(dict(RESULT, scans=RESULT["scans"] + [skipped]), "junit")
+    assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ')
+    root = ElementTree.fromstring(text.encode("utf-8"))
+    suite = root.find("testsuite")
+    for element in (root, suite):
+        assert (element.get("name"), element.get("tests"), element.get("failures"), element.get("errors"),
+                element.get("skipped")) == ("nessus-scan-compliance", "4", "2", "0", "1")
+    assert suite.get("timestamp") == "N"
+    cases = suite.findall("testcase")
+    assert [(case.get("classname"), case.get("name")) for case in cases] == [
+        ("nessus_scan_compliance.ALC_Prod_WDC06_SZ", "ALC_Prod_WDC06_private_import @ 2026-11-25 01:00 EST"),
+        ("nessus_scan_compliance.all_zones", "A B"), ("nessus_scan_compliance.Z", "R"), ("nessus_scan_compliance.Z", "M @ D")]
+    failure = cases[0].find("failure")
+    assert failure.get("type") == "no_ips" and failure.get("message") == "no_ips: 0 IPs | none"
+    step, evidence = failure.text.split("\n", 1)
+    assert step == "Reboot" and json.loads(evidence) == RESULT["scans"][0]["evidence"]
+    assert cases[1].find("failure").text == "Resubmit\nnull"
+    assert cases[2].find("system-out").text == "running: inside its duration" and cases[2].find("failure") is None
+    assert cases[3].find("skipped").get("message") == "maintenance: failed; during maintenance patching"
+
+
+def test_the_junit_report_carries_hostile_text_inert_and_well_formed():
+    hostile = "x\" /><testcase name=\"pwned\"/><!-- {{ lookup('pipe', 'id') }} \x00\x1b[31m &amp; ]]>"
+    row = dict(RESULT["scans"][1], name=hostile, reason=hostile, zone=hostile)
+    root = ElementTree.fromstring(compliance(dict(RESULT, scans=[row]), "junit").encode("utf-8"))
+    cases = root.iter("testcase")
+    case = next(cases)
+    assert next(cases, None) is None  # no case smuggled in
+    shown = hostile.replace("\x00", "\ufffd").replace("\x1b", "\ufffd")
+    assert case.get("name") == shown and case.get("classname") == "nessus_scan_compliance." + shown
+    assert case.find("failure").get("message") == "missing: " + shown
+
+
+def test_the_junit_report_of_a_check_that_could_not_run():
+    root = ElementTree.fromstring(compliance({}, "junit", error="Security Center said <403> \x07").encode("utf-8"))
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("1", "0", "1")
+    error = root.find("testsuite/testcase/error")
+    assert error.get("type") == "check_error"
+    assert error.get("message") == "The compliance check could not run: Security Center said <403> \ufffd"
 
 
 def test_the_summary():

@@ -51,7 +51,7 @@ def test_a_minute_with_an_offset_in_seconds_is_read_exactly():
     local = LocalTimes()
     epoch = int(datetime(1960, 5, 1, 12, 0, 7, tzinfo=timezone.utc).timestamp())
     assert local.iso(epoch, zone) == exact(epoch, zone) == "1960-05-01T11:15:37-00:44:30"
-    assert local.minutes[(epoch // 60, zone)] == ()  # no minute text for such a minute
+    assert local.minutes[zone][epoch // 60] == ()  # no minute text for such a minute
 
 
 def test_fractions_and_the_minute_text_are_datetime_s():
@@ -59,7 +59,7 @@ def test_fractions_and_the_minute_text_are_datetime_s():
     zone = ZoneInfo("Asia/Kathmandu")
     assert local.iso(1795654860.25, zone) == exact(1795654860.25, zone) == "2026-11-26T06:46:00.250000+05:45"
     assert local.iso(1795654861, zone) == "2026-11-26T06:46:01+05:45"
-    assert local.minutes[(1795654861 // 60, zone)] == ("2026-11-26T06:46:", "+05:45")
+    assert local.minutes[zone][1795654861 // 60] == ("2026-11-26T06:46:", "+05:45")
 
 
 def test_evidence_reads_its_times_through_the_judgement_s_local_times():
@@ -71,4 +71,4 @@ def test_evidence_reads_its_times_through_the_judgement_s_local_times():
     assert shared == evidence(result, zone)
     assert shared["created_at"] == "2026-11-25T20:00:00-05:00" and shared["finished_at"] is None
     assert shared["percent"] == 50.0
-    assert len(local.minutes) == 2  # created and started, each minute read once
+    assert len(local.minutes[zone]) == 2  # created and started, each minute read once

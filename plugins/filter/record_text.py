@@ -1,0 +1,85 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Conductors SRE
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: record_text
+short_description: The remediation record's text of a reboot step, an OS reload or a bastion registration
+version_added: 0.1.0
+description:
+  - From what a step did (structured facts, not text), the sentence the remediation record keeps for it.
+  - V(ladder_step) - the rung and the scanner, then C(restarted nessusd over SSH), C(could not restart nessusd over
+    SSH) with why, C(sent) with the power command, or why no command was sent.
+  - V(os_reload) - would reload (dry run), OS reloaded (or the reload an earlier run sent) with its transaction's
+    steps and end, or why it did not finish.
+  - V(bastion) - the bastion job, its build and result, C(TARGET_HOSTS_IP) and C(TARGET_HOSTNAME), and why it
+    failed; or that an earlier run registered the scanner.
+author:
+  - Conductors SRE (@conductors)
+positional: form
+options:
+  _input:
+    description:
+      - The step's facts.
+      - V(ladder_step) - C(words), C(scanner), C(step), C(service), C(restarted), C(restart_msg), C(power_sent),
+        C(power_command), C(power_skipped_reason), C(check_mode).
+      - V(os_reload) - C(scanner), C(check_mode), C(done), C(already_reloaded), C(script), C(steps), C(finished), C(msg).
+      - V(bastion) - C(scanner), C(earlier), C(job), C(build_number), C(result), C(hosts_ip), C(hostname), C(ok), C(msg).
+    type: dict
+    required: true
+  form:
+    description: Which step.
+    type: str
+    required: true
+    choices: [ladder_step, os_reload, bastion]
+"""
+
+EXAMPLES = r"""
+- name: Record the registration
+  conductors.nessus_compliance.remediation_record:
+    event: add
+    kind: done
+    step: Register the node with the bastion
+    text: "{{ registration | conductors.nessus_compliance.record_text('bastion') }}"
+  vars:
+    registration:
+      scanner: prod-wdc06-infra-nessus-01
+      job: bastion-register
+      build_number: 42
+      result: SUCCESS
+      hosts_ip: 10.0.0.5
+      hostname: prod-wdc06-infra-nessus-01
+      ok: true
+"""
+
+RETURN = r"""
+_value:
+  description: The record's text.
+  type: str
+"""
+
+from ansible.errors import AnsibleFilterError
+from ansible.module_utils.parsing.convert_bool import boolean
+
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils.remediation_sentences import RECORD_TEXTS
+
+FLAGS = ("restarted", "power_sent", "check_mode", "done", "already_reloaded", "earlier", "ok")
+
+
+def record_text(facts, form):
+    if form not in RECORD_TEXTS:
+        raise AnsibleFilterError("record_text: form must be one of %s, got %r" % (", ".join(RECORD_TEXTS), form))
+    if not isinstance(facts, dict):
+        raise AnsibleFilterError("record_text: the step's facts must be a dict, got %s" % type(facts).__name__)
+    facts = dict(facts)
+    for flag in FLAGS:  # booleans, whether templating gave them as booleans or as text
+        if flag in facts:
+            facts[flag] = boolean(facts[flag], strict=False)
+    return RECORD_TEXTS[form](facts)
+
+
+class FilterModule:
+    def filters(self):
+        return {"record_text": record_text}
