@@ -25,8 +25,10 @@ options:
       - The step's facts.
       - V(ladder_step) - C(words), C(scanner), C(step), C(service), C(restarted), C(restart_msg), C(power_sent),
         C(power_command), C(power_skipped_reason), C(check_mode).
-      - V(os_reload) - C(scanner), C(check_mode), C(done), C(already_reloaded), C(script), C(steps), C(finished), C(msg).
-      - V(bastion) - C(scanner), C(earlier), C(job), C(build_number), C(result), C(hosts_ip), C(hostname), C(ok), C(msg).
+      - V(os_reload) - C(scanner), C(check_mode), C(done), and C(answer), what
+        M(conductors.nessus_compliance.classic_server_reload) registered.
+      - V(bastion) - C(scanner), C(earlier), C(job), C(ok), and C(build), what
+        M(conductors.nessus_compliance.jenkins_build) registered.
     type: dict
     required: true
   form:
@@ -46,12 +48,10 @@ EXAMPLES = r"""
   vars:
     registration:
       scanner: prod-wdc06-infra-nessus-01
+      earlier: false
       job: bastion-register
-      build_number: 42
-      result: SUCCESS
-      hosts_ip: 10.0.0.5
-      hostname: prod-wdc06-infra-nessus-01
-      ok: true
+      ok: "{{ bastion_build.result | default('') == 'SUCCESS' }}"
+      build: "{{ bastion_build }}"  # what jenkins_build registered
 """
 
 RETURN = r"""
@@ -65,7 +65,7 @@ from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.remediation_sentences import RECORD_TEXTS
 
-FLAGS = ("restarted", "power_sent", "check_mode", "done", "already_reloaded", "earlier", "ok")
+FLAGS = ("restarted", "power_sent", "check_mode", "done", "earlier", "ok")
 
 
 def record_text(facts, form):

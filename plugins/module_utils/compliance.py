@@ -195,7 +195,10 @@ class LocalTimes:
     @staticmethod
     def _minute(start, zone):
         """``(text before the seconds, text after them)`` of the minute starting at ``start``, or ``()``."""
-        first, last = datetime.fromtimestamp(start, zone), datetime.fromtimestamp(start + 59, zone)
+        try:
+            first, last = datetime.fromtimestamp(start, zone), datetime.fromtimestamp(start + 59, zone)
+        except (OverflowError, ValueError, OSError):  # the minute leaves datetime's range where the epoch does not
+            return ()
         offset = first.utcoffset()
         if offset is None or offset != last.utcoffset() or offset.seconds % 60 or offset.microseconds:
             return ()

@@ -294,34 +294,46 @@ def ladder_step_text(step):
 def os_reload_text(reload):
     """The record's text of the OS reload step.
 
-    ``reload``: ``scanner``, ``check_mode``, ``done`` (the reload finished), ``already_reloaded`` (an earlier run sent
-    it), ``script`` (the post-provision script's URI), ``steps`` (the transaction's step names), ``finished``, ``msg``.
+    ``reload``: ``scanner``, ``check_mode``, ``done`` (the reload finished) and ``answer``, what
+    ``classic_server_reload`` registered (``already_reloaded``, ``request.config.customProvisionScriptUri``,
+    ``reload.steps``, ``reload.finished``, ``msg``).
     """
     scanner = _said(reload.get("scanner"))
+    answer = _mapping(reload.get("answer"))
     if reload.get("check_mode"):
-        return "would reload %s with %s" % (scanner, _said(reload.get("script"), "the post-provision script"))
+        script = _mapping(_mapping(answer.get("request")).get("config")).get("customProvisionScriptUri")
+        return "would reload %s with %s" % (scanner, _said(script) or "the post-provision script")
+    done = _mapping(answer.get("reload"))
     if reload.get("done"):
         return "%s: %s with the post-provision script (%s), finished %s" % (
-            scanner, "the reload sent by an earlier run" if reload.get("already_reloaded") else "OS reloaded",
-            _join(reload.get("steps") or (), " > "), _said(reload.get("finished")))
-    return "%s: the OS reload did not finish - %s" % (scanner, _said(reload.get("msg"), "unknown"))
+            scanner, "the reload sent by an earlier run" if answer.get("already_reloaded") else "OS reloaded",
+            _join((_mapping(step).get("step") for step in done.get("steps") or ()), " > "), _said(done.get("finished")))
+    return "%s: the OS reload did not finish - %s" % (scanner, _said(answer.get("msg")) or "unknown")
 
 
 def bastion_text(registration):
     """The record's text of the bastion registration step.
 
-    ``registration``: ``scanner``, ``earlier`` (an earlier run registered it), ``job``, ``build_number``, ``result``
-    (the build's), ``hosts_ip`` and ``hostname`` (the job's TARGET_HOSTS_IP and TARGET_HOSTNAME), ``ok``, ``msg``.
+    ``registration``: ``scanner``, ``earlier`` (an earlier run registered it), ``job``, ``ok`` and ``build``, what
+    ``jenkins_build`` registered (``build_number``, ``result``, ``parameters``, ``msg``; none when it did not run).
     """
     scanner = _said(registration.get("scanner"))
     if registration.get("earlier"):
         return "%s: registered with the bastion by an earlier run" % scanner
-    build = registration.get("build_number")
-    job = " ".join(part for part in (_said(registration.get("job")), "" if build is None else "#%s" % build,
-                                     _said(registration.get("result"), "did not run")) if part)
-    text = "%s: %s (TARGET_HOSTS_IP=%s, TARGET_HOSTNAME=%s)" % (
-        scanner, job, _said(registration.get("hosts_ip"), "?"), _said(registration.get("hostname"), "?"))
-    return text if registration.get("ok") else "%s: %s" % (text, _said(registration.get("msg")))
+    build = _mapping(registration.get("build"))
+    number, parameters = build.get("build_number"), _mapping(build.get("parameters"))
+    if number is None:
+        ran = "did not run"
+    else:  # a build still running when the wait ended has no result yet
+        ran = "#%s %s" % (number, _said(build.get("result")) or "still running")
+    text = "%s: %s %s (TARGET_HOSTS_IP=%s, TARGET_HOSTNAME=%s)" % (
+        scanner, _said(registration.get("job")), ran, _said(parameters.get("TARGET_HOSTS_IP")) or "?",
+        _said(parameters.get("TARGET_HOSTNAME")) or "?")
+    return text if registration.get("ok") else "%s: %s" % (text, _said(build.get("msg")))
+
+
+def _mapping(value):
+    return value if isinstance(value, dict) else {}
 
 
 RECORD_TEXTS = {"ladder_step": ladder_step_text, "os_reload": os_reload_text, "bastion": bastion_text}

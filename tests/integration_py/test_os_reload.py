@@ -52,6 +52,10 @@ def test_reload_heals(lab_factory, tmp_path):
                                             "bastion_registered", "reenable_requested", "os_reload_healed"]
     assert [e["details"]["step"] for e in entries(tmp_path, "ladder_step")] == ["reboot_soft", "reboot_hard", "power_cycle"]
     assert entries(tmp_path, "os_reload_decided")[0]["details"]["allowed_by"] == "jdoe"
+    reloaded = entries(tmp_path, "os_reload_done")[0]["text"]
+    assert reloaded.startswith("%s: OS reloaded with the post-provision script (" % BAD) and ", finished 20" in reloaded
+    assert entries(tmp_path, "bastion_registered")[0]["text"] == (
+        "%s: %s #1 SUCCESS (TARGET_HOSTS_IP=%s, TARGET_HOSTNAME=prod-wdc04-carrier1-worker-1001)" % (BAD, WW, machine.backend_ip))
     assert rec["outcome"] == "Scanning: ALC_Prod_WDC06_private_import after healing 1 scanner(s)." + PUBLIC_LEFT
     # order of the systems touched: reload before registration, registration before the SOS request
     systems = [r["system"] for r in lab.requests() if r["method"] == "POST" and r["system"] in ("classic", "jenkins", "servicenow")]
@@ -105,7 +109,8 @@ def test_bastion_job_fails_opens_an_issue_labelled_bastion(lab_factory, tmp_path
     assert len(issues) == 1 and issues[0]["title"] == "Bastion registration failed for %s (ALC_Prod_WDC06_SZ)" % BAD
     assert "Finished: FAILURE" in issues[0]["body"] and "UNREACHABLE" in issues[0]["body"]
     assert reenable_tickets(lab) == []  # not registered: SOS is not asked to re-enable it
-    assert entries(tmp_path, "bastion_failed")
+    failed = entries(tmp_path, "bastion_failed")[0]["text"]
+    assert failed.startswith("%s: %s #1 FAILURE (TARGET_HOSTS_IP=" % (BAD, WW)) and "TARGET_HOSTNAME=prod-wdc04-" in failed
 
 
 def test_a_vanished_queue_item_is_followed_to_its_build(lab_factory, tmp_path):

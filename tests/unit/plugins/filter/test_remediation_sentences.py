@@ -169,34 +169,40 @@ def test_the_ladder_step_texts(facts, text):
     assert record_text(facts, "ladder_step") == text
 
 
-RELOAD = {"scanner": "n1", "check_mode": False, "done": False, "already_reloaded": False, "script": None,
-          "steps": [], "finished": None, "msg": None}
+RELOAD = {"scanner": "n1", "check_mode": False, "done": False, "answer": {}}
+DONE = {"reload": {"steps": [{"step": "CLOUD_RELOAD"}, {"step": "SERVICE_SETUP"}], "finished": "2026-11-30T10:00:00Z"}}
 
 
 @pytest.mark.parametrize("facts, text", [
-    (dict(RELOAD, check_mode=True, script="https://x/post.sh"), "would reload n1 with https://x/post.sh"),
+    (dict(RELOAD, check_mode=True, answer={"request": {"config": {"customProvisionScriptUri": "https://x/post.sh"}}}),
+     "would reload n1 with https://x/post.sh"),
     (dict(RELOAD, check_mode=True), "would reload n1 with the post-provision script"),
-    (dict(RELOAD, done=True, steps=["CLOUD_RELOAD", "SERVICE_SETUP"], finished="2026-11-30T10:00:00Z"),
+    (dict(RELOAD, done=True, answer=DONE),
      "n1: OS reloaded with the post-provision script (CLOUD_RELOAD > SERVICE_SETUP), finished 2026-11-30T10:00:00Z"),
-    (dict(RELOAD, done="true", already_reloaded=True, steps=["A"], finished="F"),
-     "n1: the reload sent by an earlier run with the post-provision script (A), finished F"),
-    (dict(RELOAD, msg="the transaction is stuck"), "n1: the OS reload did not finish - the transaction is stuck"),
+    (dict(RELOAD, done="true", answer=dict(DONE, already_reloaded=True)),
+     "n1: the reload sent by an earlier run with the post-provision script (CLOUD_RELOAD > SERVICE_SETUP), finished "
+     "2026-11-30T10:00:00Z"),
+    (dict(RELOAD, answer={"msg": "the transaction is stuck", "failed": True}),
+     "n1: the OS reload did not finish - the transaction is stuck"),
     (RELOAD, "n1: the OS reload did not finish - unknown"),
+    (dict(RELOAD, answer=""), "n1: the OS reload did not finish - unknown"),  # no answer at all
 ])
 def test_the_os_reload_texts(facts, text):
     assert record_text(facts, "os_reload") == text
 
 
-BASTION = {"scanner": "n1", "earlier": False, "job": "bastion-register", "build_number": 42, "result": "SUCCESS",
-           "hosts_ip": "10.0.0.5", "hostname": "n1", "ok": True, "msg": None}
+BUILD = {"build_number": 42, "result": "SUCCESS", "parameters": {"TARGET_HOSTS_IP": "10.0.0.5", "TARGET_HOSTNAME": "n1"}}
+BASTION = {"scanner": "n1", "earlier": False, "job": "bastion-register", "ok": True, "build": BUILD}
 
 
 @pytest.mark.parametrize("facts, text", [
     (BASTION, "n1: bastion-register #42 SUCCESS (TARGET_HOSTS_IP=10.0.0.5, TARGET_HOSTNAME=n1)"),
     (dict(BASTION, earlier="yes"), "n1: registered with the bastion by an earlier run"),
-    (dict(BASTION, result="FAILURE", ok=False, msg="the build failed"),
+    (dict(BASTION, ok=False, build=dict(BUILD, result="FAILURE", msg="the build failed")),
      "n1: bastion-register #42 FAILURE (TARGET_HOSTS_IP=10.0.0.5, TARGET_HOSTNAME=n1): the build failed"),
-    (dict(BASTION, build_number=None, result=None, hosts_ip=None, hostname=None, ok=False, msg="no such job"),
+    (dict(BASTION, ok=False, build=dict(BUILD, result=None, msg="still running after 3600s")),
+     "n1: bastion-register #42 still running (TARGET_HOSTS_IP=10.0.0.5, TARGET_HOSTNAME=n1): still running after 3600s"),
+    (dict(BASTION, ok="False", build={"msg": "no such job", "failed": True}),
      "n1: bastion-register did not run (TARGET_HOSTS_IP=?, TARGET_HOSTNAME=?): no such job"),
 ])
 def test_the_bastion_texts(facts, text):

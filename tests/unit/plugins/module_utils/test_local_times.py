@@ -72,3 +72,8 @@ def test_evidence_reads_its_times_through_the_judgement_s_local_times():
     assert shared["created_at"] == "2026-11-25T20:00:00-05:00" and shared["finished_at"] is None
     assert shared["percent"] == 50.0
     assert len(local.minutes[zone]) == 2  # created and started, each minute read once
+
+
+def test_a_time_at_the_end_of_datetime_s_range_is_read_as_datetime_reads_it():
+    zone = timezone(timedelta(seconds=30))  # the minute's last second is past the year 9999 in this zone
+    assert LocalTimes().iso(253402300740, zone) == exact(253402300740, zone) == "9999-12-31T23:59:30+00:00:30"
