@@ -16,6 +16,7 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils import lease
+from ansible_collections.conductors.nessus_compliance.plugins.module_utils.polling import poll_until
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.store import Conflict, open_store
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.transport import ApiError
 
@@ -118,16 +119,19 @@ class ActionModule(ActionBase):
                     "the lease of %s was no longer this run's (it expired and another run took it over)" % zone))
                 return result
             holder = dict(controller(), run_id=args["run_id"], who=who(task_vars), where=socket.gethostname())
-            deadline = time.monotonic() + args["wait"]
-            while True:
-                got = lease.take(store, zone, holder, args["ttl"], time.time(), is_dead, args["max_zones"],
-                                 dry=bool(self._task.check_mode))
-                if got["taken"] or time.monotonic() >= deadline:
-                    break
+            last = []
+
+            def take(_since):
+                last[:] = [lease.take(store, zone, holder, args["ttl"], time.time(), is_dead, args["max_zones"],
+                                      dry=bool(self._task.check_mode))]
+                return last[0]["taken"], last[0]
+
+            def waiting(_elapsed):
                 display.display("  waiting for %s" % (
-                    "one of the %d zones healing to finish" % len(got["healing"]) if got["verdict"] == "fleet_full" else
-                    "the lease of %s, held by %s" % (zone, holder_text(got["lease"]))))
-                time.sleep(min(args["poll_interval"], max(0.0, deadline - time.monotonic())))
+                    "one of the %d zones healing to finish" % len(last[0]["healing"]) if last[0]["verdict"] == "fleet_full"
+                    else "the lease of %s, held by %s" % (zone, holder_text(last[0]["lease"]))))
+
+            got = poll_until(take, args["wait"], args["poll_interval"], cut_to_timeout=True, on_wait=waiting).value
         except (ValueError, Conflict) as exc:
             raise AnsibleActionFail("zone lease of %s: %s" % (zone, exc)) from exc
         except (OSError, ApiError) as exc:
