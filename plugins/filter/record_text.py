@@ -16,6 +16,11 @@ description:
     steps and end, or why it did not finish.
   - V(bastion) - the bastion job, its build and result, C(TARGET_HOSTS_IP) and C(TARGET_HOSTNAME), and why it
     failed; or that an earlier run registered the scanner.
+  - V(reload_decided) - who allowed the OS reload, and with which flags.
+  - V(bootstrap) - whether the reloaded scanner is bootstrapped, Nessus' state, and the bootstrap check over SSH.
+  - V(reload_outcome) - the scanner works again after the OS reload, or SOS has not re-enabled it yet.
+  - V(reenable_outcome) - a scanner SOS was asked to re-enable - re-enabled or not yet, and what Security Center
+    reports.
 author:
   - Conductors SRE (@conductors)
 positional: form
@@ -29,13 +34,20 @@ options:
         M(conductors.nessus_compliance.classic_server_reload) registered.
       - V(bastion) - C(scanner), C(earlier), C(job), C(ok), and C(build), what
         M(conductors.nessus_compliance.jenkins_build) registered.
+      - V(reload_decided) - C(scanner), C(allowed_by), C(allow_last).
+      - V(bootstrap) - C(scanner), C(bootstrapped), C(nessus), C(ssh_checked), C(command), and C(ran), what the
+        bootstrap check over SSH registered.
+      - V(reload_outcome) - C(scanner), C(healed), and C(sc), what M(conductors.nessus_compliance.sc_scanner_info)
+        registered.
+      - V(reenable_outcome) - the scanner's entry of M(conductors.nessus_compliance.sc_scanner_info) (C(name),
+        C(healthy), C(status_decoded)).
     type: dict
     required: true
   form:
     description: Which step.
     type: str
     required: true
-    choices: [ladder_step, os_reload, bastion]
+    choices: [ladder_step, os_reload, bastion, reload_decided, bootstrap, reload_outcome, reenable_outcome]
 """
 
 EXAMPLES = r"""
@@ -65,7 +77,8 @@ from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.remediation_sentences import RECORD_TEXTS
 
-FLAGS = ("restarted", "power_sent", "check_mode", "done", "earlier", "ok")
+FLAGS = ("restarted", "power_sent", "check_mode", "done", "earlier", "ok", "allow_last", "bootstrapped", "ssh_checked",
+         "healed", "healthy")
 
 
 def record_text(facts, form):

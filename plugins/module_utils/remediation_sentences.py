@@ -336,4 +336,54 @@ def _mapping(value):
     return value if isinstance(value, dict) else {}
 
 
-RECORD_TEXTS = {"ladder_step": ladder_step_text, "os_reload": os_reload_text, "bastion": bastion_text}
+def reload_decided_text(decision):
+    """The record's text of an allowed OS reload: ``decision`` has ``scanner``, ``allowed_by``, ``allow_last``."""
+    return "OS reload of %s allowed by %s (allow_osreload=true%s); its reboot ladder failed" % (
+        _said(decision.get("scanner")), _said(decision.get("allowed_by")),
+        ", allow_last_working_scanner=true" if decision.get("allow_last") else "")
+
+
+def bootstrap_text(check):
+    """The record's text of the bootstrap check after an OS reload.
+
+    ``check``: ``scanner``, ``bootstrapped``, ``nessus`` (Nessus' state), ``ssh_checked``, ``command`` (the bootstrap
+    check run over SSH) and ``ran``, what that command registered (``rc``, ``unreachable``, ``msg``).
+    """
+    text = "%s: %s - Nessus %s" % (
+        _said(check.get("scanner")),
+        "bootstrapped" if check.get("bootstrapped") else "NOT bootstrapped (was the post-provision script selected?)",
+        _said(check.get("nessus")).replace("down", "does not answer"))
+    if not check.get("ssh_checked"):
+        return text
+    ran = _mapping(check.get("ran"))
+    if ran.get("rc", 1) == 0:
+        said = "succeeded"
+    else:
+        said = "failed" + (": %s" % _said(ran.get("msg")) if ran.get("unreachable") else "")
+    return "%s; `%s` %s" % (text, _said(check.get("command")), said)
+
+
+def reload_outcome_text(outcome):
+    """The record's text of the wait for Security Center after an OS reload.
+
+    ``outcome``: ``scanner``, ``healed``, and ``sc``, what ``sc_scanner_info`` registered for the scanner.
+    """
+    scanner = _said(outcome.get("scanner"))
+    if outcome.get("healed"):
+        return "%s works again after the OS reload" % scanner
+    scanners = _mapping(outcome.get("sc")).get("scanners") or [{}]
+    summary = _mapping(_mapping(scanners[0]).get("status_decoded")).get("summary")
+    return "SOS has not re-enabled %s yet (Security Center: %s); the scans are resubmitted once it is" % (
+        scanner, _said(summary, "unknown"))
+
+
+def reenable_outcome_text(scanner):
+    """The record's text of a scanner SOS was asked to re-enable, from ``sc_scanner_info``'s entry for it."""
+    return "%s: %s, Security Center reports %s" % (
+        _said(scanner.get("name")), "re-enabled" if scanner.get("healthy") else "not re-enabled yet",
+        _said(_mapping(scanner.get("status_decoded")).get("summary")))
+
+
+RECORD_TEXTS = {"ladder_step": ladder_step_text, "os_reload": os_reload_text, "bastion": bastion_text,
+                "reload_decided": reload_decided_text, "bootstrap": bootstrap_text, "reload_outcome": reload_outcome_text,
+                "reenable_outcome": reenable_outcome_text}

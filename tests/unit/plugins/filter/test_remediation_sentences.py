@@ -222,3 +222,50 @@ def test_zone_instance_groups_by_prefix():
         "ALC_Prod_WDC06_SZ": ["prod"], "ALC_Dev_MON01_SZ": ["dev"], "ALC_SOS_SZ": []}
     assert zone_instance_groups(["ALC_Prod_WDC06_SZ"], {"ALC_": "a", "ALC_Prod": "b"}) == {"ALC_Prod_WDC06_SZ": ["a", "b"]}
     assert zone_instance_groups([], {}) == {}
+
+
+@pytest.mark.parametrize("facts, text", [
+    ({"scanner": "n1", "allowed_by": "jdoe", "allow_last": "False"},
+     "OS reload of n1 allowed by jdoe (allow_osreload=true); its reboot ladder failed"),
+    ({"scanner": "n1", "allowed_by": "jdoe", "allow_last": True},
+     "OS reload of n1 allowed by jdoe (allow_osreload=true, allow_last_working_scanner=true); its reboot ladder failed"),
+])
+def test_the_reload_decision_texts(facts, text):
+    assert record_text(facts, "reload_decided") == text
+
+
+CHECKED = {"scanner": "n1", "bootstrapped": True, "nessus": "ready", "ssh_checked": False,
+           "command": "test -f /var/lib/bootstrap/complete", "ran": {"skipped": True}}
+
+
+@pytest.mark.parametrize("facts, text", [
+    (CHECKED, "n1: bootstrapped - Nessus ready"),
+    (dict(CHECKED, bootstrapped="false", nessus="down"),
+     "n1: NOT bootstrapped (was the post-provision script selected?) - Nessus does not answer"),
+    (dict(CHECKED, ssh_checked="true", ran={"rc": 0}),
+     "n1: bootstrapped - Nessus ready; `test -f /var/lib/bootstrap/complete` succeeded"),
+    (dict(CHECKED, ssh_checked=True, ran={"rc": 1}),
+     "n1: bootstrapped - Nessus ready; `test -f /var/lib/bootstrap/complete` failed"),
+    (dict(CHECKED, ssh_checked=True, ran={"unreachable": True, "msg": "no route to host"}),
+     "n1: bootstrapped - Nessus ready; `test -f /var/lib/bootstrap/complete` failed: no route to host"),
+])
+def test_the_bootstrap_texts(facts, text):
+    assert record_text(facts, "bootstrap") == text
+
+
+@pytest.mark.parametrize("facts, text", [
+    ({"scanner": "n1", "healed": "True", "sc": {}}, "n1 works again after the OS reload"),
+    ({"scanner": "n1", "healed": False, "sc": {"scanners": [{"status_decoded": {"summary": "Authentication Error"}}]}},
+     "SOS has not re-enabled n1 yet (Security Center: Authentication Error); the scans are resubmitted once it is"),
+    ({"scanner": "n1", "healed": False, "sc": {"scanners": []}},
+     "SOS has not re-enabled n1 yet (Security Center: unknown); the scans are resubmitted once it is"),
+])
+def test_the_reload_outcome_texts(facts, text):
+    assert record_text(facts, "reload_outcome") == text
+
+
+def test_the_reenable_outcome_texts():
+    working = {"name": "n1", "healthy": True, "status_decoded": {"summary": "Working"}}
+    assert record_text(working, "reenable_outcome") == "n1: re-enabled, Security Center reports Working"
+    assert record_text(dict(working, healthy=False, status_decoded={"summary": "Connection Error"}), "reenable_outcome") == \
+        "n1: not re-enabled yet, Security Center reports Connection Error"
