@@ -21,6 +21,12 @@ description:
   - V(reload_outcome) - the scanner works again after the OS reload, or SOS has not re-enabled it yet.
   - V(reenable_outcome) - a scanner SOS was asked to re-enable - re-enabled or not yet, and what Security Center
     reports.
+  - V(sos_request) and V(reenable_request) - what was done with the ServiceNow request (opened, found, added a work
+    note to, or what a dry run would do) and its number.
+  - V(page) - a PagerDuty trigger sent or, in a dry run, not sent, and its dedup key.
+  - V(support_case) - the IaaS support case's text - what the reboot ladder did and saw after each step, and why no
+    OS reload ran, a line each.
+  - V(after_ladder) - what comes after a reboot ladder that heals nothing (the OS reload, or the escalation).
 author:
   - Conductors SRE (@conductors)
 positional: form
@@ -41,13 +47,19 @@ options:
         registered.
       - V(reenable_outcome) - the scanner's entry of M(conductors.nessus_compliance.sc_scanner_info) (C(name),
         C(healthy), C(status_decoded)).
+      - V(sos_request) - C(answer), what M(conductors.nessus_compliance.servicenow_ticket) registered.
+      - V(reenable_request) - C(scanner), C(zone), C(answer) (as for V(sos_request)).
+      - V(page) - C(sent), C(dedup_key).
+      - V(support_case) - C(ladder), the reboot_ladder role's result, and C(refused), why no OS reload ran.
+      - V(after_ladder) - C(allow_osreload).
     type: dict
     required: true
   form:
     description: Which step.
     type: str
     required: true
-    choices: [ladder_step, os_reload, bastion, reload_decided, bootstrap, reload_outcome, reenable_outcome]
+    choices: [ladder_step, os_reload, bastion, reload_decided, bootstrap, reload_outcome, reenable_outcome, sos_request,
+              reenable_request, page, support_case, after_ladder]
 """
 
 EXAMPLES = r"""
@@ -78,7 +90,7 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible_collections.conductors.nessus_compliance.plugins.module_utils.remediation_sentences import RECORD_TEXTS
 
 FLAGS = ("restarted", "power_sent", "check_mode", "done", "earlier", "ok", "allow_last", "bootstrapped", "ssh_checked",
-         "healed", "healthy")
+         "healed", "healthy", "sent", "allow_osreload")
 
 
 def record_text(facts, form):

@@ -69,7 +69,7 @@ EXAMPLES = r"""
 RETURN = r"""
 _value:
   description:
-    - C(zone), C(scanners) (each with C(situation), C(reason), C(ladder), the evidence and C(line)),
+    - C(zone), C(scanners) (each with C(situation), C(reason), C(ladder), the evidence, C(text) (the record's sentence) and C(line)),
       C(disagreements), C(notes) and C(unhealthy) (the names of the scanners not healthy).
   type: dict
 """

@@ -287,3 +287,30 @@ def after_reload(history, nessus_state, ssh_checked=False, bootstrap_rc=None):
     events = [_event(e) for e in history if _event(e) in (OS_RELOAD_DONE, BASTION_REGISTERED)]
     return {"bootstrapped": nessus_state == "ready" and (not ssh_checked or bootstrap_rc == 0),
             "registered": bool(events) and events[-1] == BASTION_REGISTERED}
+
+
+def scanner_work(scanners, history=(), after_reboot=(), requested=()):
+    """What the private branch does with each scanner of the zone's health report, by the runbook's situations.
+
+    ``scanners``: the health report's rows (``name``, ``situation``, ``ladder``, ``sc_working``); ``history``: the
+    record entries of the scanners to re-enable (the remediation_history lookup); ``after_reboot``: the scanners a
+    reboot left for SOS to re-enable (they answer, Security Center does not use them); ``requested``: the scanners
+    whose OS reload asked SOS already.
+
+    Returns ``working`` (name -> Security Center uses it), ``ladder`` (the reboot ladder), ``reenable`` (situation
+    3: an SOS re-enable request), ``unknown`` (left to a human), ``reloaded_earlier`` (of ``reenable``, those an
+    earlier run reloaded: the steps after the reload are finished first) and ``to_reenable`` (``reenable`` and
+    ``after_reboot``, less ``requested``: each asked for once).
+    """
+    rows = [row for row in scanners or () if isinstance(row, dict)]
+    reenable = [row for row in rows if row.get("situation") == "not_reenabled"]
+    reloaded = {(e.get("details") or {}).get("scanner") for e in history or () if _event(e) == OS_RELOAD_DONE}
+    asked = set(requested or ())
+    return {
+        "working": {row.get("name"): bool(row.get("sc_working")) for row in rows},
+        "ladder": [row for row in rows if row.get("ladder")],
+        "reenable": reenable,
+        "unknown": [row for row in rows if row.get("situation") == "unknown"],
+        "reloaded_earlier": [row for row in reenable if row.get("name") in reloaded],
+        "to_reenable": [row for row in reenable + list(after_reboot or ()) if row.get("name") not in asked],
+    }

@@ -384,6 +384,50 @@ def reenable_outcome_text(scanner):
         _said(_mapping(scanner.get("status_decoded")).get("summary")))
 
 
-RECORD_TEXTS = {"ladder_step": ladder_step_text, "os_reload": os_reload_text, "bastion": bastion_text,
+# What servicenow_ticket did (its ``action``), as the record says it.
+TICKET_VERBS = {"created": "opened", "found": "found", "unchanged": "found", "work_note": "added a work note to",
+                "would_create": "would open", "would_add_work_note": "would add a work note to"}
+
+
+def _ticket_said(answer):
+    answer = _mapping(answer)
+    action = _said(answer.get("action"))
+    return "%s ServiceNow request %s" % (TICKET_VERBS.get(action, action.replace("_", " ")),
+                                         _said(_mapping(answer.get("ticket")).get("number")) or "(new)")
+
+
+def sos_request_text(request):
+    """The record's text of the SOS escalation's request: ``request`` has ``answer``, what servicenow_ticket registered."""
+    return "%s for SOS Vulnerability Scanning" % _ticket_said(request.get("answer"))
+
+
+def reenable_request_text(request):
+    """The record's text of a re-enable request: ``scanner``, ``zone`` and ``answer``, what servicenow_ticket registered."""
+    return "%s: %s to re-enable it in %s" % (_said(request.get("scanner")), _ticket_said(request.get("answer")),
+                                            _said(request.get("zone")))
+
+
+def page_text(page):
+    """The record's text of a PagerDuty trigger: ``sent`` and ``dedup_key``."""
+    return "%s PagerDuty (dedup key %s)" % ("triggered" if page.get("sent") else "would trigger", _said(page.get("dedup_key")))
+
+
+def support_case_text(case):
+    """The IaaS support case's text: what the reboot ladder did and saw after each step (``ladder``, the reboot_ladder
+    role's result), then why no OS reload ran (``refused``), a line each."""
+    ladder = _mapping(case.get("ladder"))
+    lines = [ladder.get("text")] + [_mapping(look).get("text") for look in ladder.get("looked") or ()]
+    return "\n".join(_said(line) for line in lines + [case.get("refused")] if _said(line))
+
+
+def after_ladder_text(policy):
+    """What comes after a reboot ladder that heals nothing, as the ladder's plan says it: ``allow_osreload``."""
+    if policy.get("allow_osreload"):
+        return "an OS reload (allow_osreload)"
+    return "the escalation to SOS (an OS reload needs allow_osreload=true)"
+
+
+RECORD_TEXTS = {"after_ladder": after_ladder_text, "support_case": support_case_text, "sos_request": sos_request_text, "reenable_request": reenable_request_text, "page": page_text,
+                "ladder_step": ladder_step_text, "os_reload": os_reload_text, "bastion": bastion_text,
                 "reload_decided": reload_decided_text, "bootstrap": bootstrap_text, "reload_outcome": reload_outcome_text,
                 "reenable_outcome": reenable_outcome_text}

@@ -94,9 +94,10 @@ def report(zone, scanners, nessus, machines, services=None, alerts=None, ssh_che
         elif zone_status[name] != summary:
             disagreements.append("Zone record says %s is %s, the scanner record says %s" % (name, zone_status[name], summary))
         firing = list(alerts.get(name) or [])
-        line = "%s%s: %s - %s" % ("OK  " if situation == "healthy" else "BAD ", name, situation, reason)
+        text = "%s: %s - %s" % (name, situation, reason)  # the record's sentence
         if ssh_seen != "not checked":
-            line += " [SSH: %s]" % ssh_seen
+            text += " [SSH: %s]" % ssh_seen
+        line = "%s%s" % ("OK  " if situation == "healthy" else "BAD ", text)
         if firing:
             line += " (alerts firing: %s)" % "; ".join(firing)
         rows.append({"name": name, "ip": s.get("ip"), "sc_status": summary, "sc_healthy": s.get("healthy"),
@@ -104,7 +105,7 @@ def report(zone, scanners, nessus, machines, services=None, alerts=None, ssh_che
                      "power": machine.get("power_state"), "transaction": transaction, "nessusd_service": service,
                      "ssh": ssh_seen, "backend_ip": machine.get("backend_ip"), "machine_type": machine.get("type"),
                      "situation": situation, "reason": reason, "ladder": situation in LADDER, "alerts": firing,
-                     "line": line})
+                     "text": text, "line": line})
     return {"zone": zone.get("name"), "scanners": rows, "disagreements": disagreements,
             "notes": ["0 IPs were scanned in the zone: its scanners are suspects (runbook)"] if zero_ips else [],
             "unhealthy": [r["name"] for r in rows if r["situation"] != "healthy"]}

@@ -210,7 +210,7 @@ def test_the_bastion_texts(facts, text):
 
 
 def test_record_text_refuses_an_unknown_form_or_facts_that_are_not_a_dict():
-    with pytest.raises(AnsibleFilterError, match="form must be one of ladder_step, os_reload, bastion"):
+    with pytest.raises(AnsibleFilterError, match="form must be one of after_ladder, support_case, sos_request, reenable_request, page"):
         record_text(BASTION, "reboot")
     with pytest.raises(AnsibleFilterError, match="must be a dict, got str"):
         record_text("n1", "bastion")
@@ -269,3 +269,38 @@ def test_the_reenable_outcome_texts():
     assert record_text(working, "reenable_outcome") == "n1: re-enabled, Security Center reports Working"
     assert record_text(dict(working, healthy=False, status_decoded={"summary": "Connection Error"}), "reenable_outcome") == \
         "n1: not re-enabled yet, Security Center reports Connection Error"
+
+
+@pytest.mark.parametrize("action, number, said", [
+    ("created", "REQ0012345", "opened ServiceNow request REQ0012345"),
+    ("work_note", "REQ0012345", "added a work note to ServiceNow request REQ0012345"),
+    ("unchanged", "REQ0012345", "found ServiceNow request REQ0012345"),
+    ("would_create", None, "would open ServiceNow request (new)"),
+    ("would_add_work_note", "REQ1", "would add a work note to ServiceNow request REQ1"),
+    ("reopened", "REQ1", "reopened ServiceNow request REQ1"),  # an action the record has no verb for: as it is
+])
+def test_the_servicenow_request_texts(action, number, said):
+    answer = {"action": action, "ticket": {"number": number} if number else None}
+    assert record_text({"answer": answer}, "sos_request") == said + " for SOS Vulnerability Scanning"
+    assert record_text({"scanner": "n1", "zone": "Z", "answer": answer}, "reenable_request") == \
+        "n1: %s to re-enable it in Z" % said
+
+
+def test_the_page_texts():
+    assert record_text({"sent": True, "dedup_key": "k"}, "page") == "triggered PagerDuty (dedup key k)"
+    assert record_text({"sent": "False", "dedup_key": "k"}, "page") == "would trigger PagerDuty (dedup key k)"
+
+
+def test_the_support_case_text():
+    ladder = {"text": "n1: no reboot brought it back", "looked": [{"text": "after the soft reboot, n1: Nessus does not answer"},
+                                                                 {"text": "after the power cycle, n1: Nessus does not answer"}]}
+    assert record_text({"ladder": ladder, "refused": "an OS reload of n1 is not allowed"}, "support_case") == "\n".join([
+        "n1: no reboot brought it back", "after the soft reboot, n1: Nessus does not answer",
+        "after the power cycle, n1: Nessus does not answer", "an OS reload of n1 is not allowed"])
+    assert record_text({"ladder": ladder, "refused": ""}, "support_case").endswith("power cycle, n1: Nessus does not answer")
+
+
+def test_what_comes_after_the_ladder():
+    assert record_text({"allow_osreload": "true"}, "after_ladder") == "an OS reload (allow_osreload)"
+    assert record_text({"allow_osreload": False}, "after_ladder") == \
+        "the escalation to SOS (an OS reload needs allow_osreload=true)"

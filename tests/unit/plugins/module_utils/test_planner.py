@@ -284,3 +284,21 @@ def test_a_scanner_that_breaks_again_is_not_rebooted_in_a_loop():
     assert going["limited"] is False and going["next"]["how"] == "resume"
     # a healthy scanner needs no step, limit or not
     assert planner.start("s1", STEPS, [], "ready", WORKING, ladders_today=5, max_ladders=2)["outcome"] == "already_healthy"
+
+
+def test_scanner_work_sorts_the_zone_s_scanners_by_situation():
+    rows = [{"name": "a", "situation": "healthy", "ladder": False, "sc_working": True},
+            {"name": "b", "situation": "server_down", "ladder": True, "sc_working": False},
+            {"name": "c", "situation": "not_reenabled", "ladder": False, "sc_working": False},
+            {"name": "d", "situation": "unknown", "ladder": False, "sc_working": None},
+            {"name": "e", "situation": "not_reenabled", "ladder": False, "sc_working": False}]
+    history = [{"details": {"event": "os_reload_done", "scanner": "e"}}, {"details": {"event": "ladder_step", "scanner": "c"}}]
+    work = planner.scanner_work(rows, history, after_reboot=[{"name": "b", "ip": "1"}], requested=["c"])
+    assert work["working"] == {"a": True, "b": False, "c": False, "d": False, "e": False}
+    assert [r["name"] for r in work["ladder"]] == ["b"]
+    assert [r["name"] for r in work["reenable"]] == ["c", "e"]
+    assert [r["name"] for r in work["unknown"]] == ["d"]
+    assert [r["name"] for r in work["reloaded_earlier"]] == ["e"]  # an earlier run reloaded it
+    assert [r["name"] for r in work["to_reenable"]] == ["e", "b"]  # c's reload asked SOS already
+    assert planner.scanner_work([]) == {"working": {}, "ladder": [], "reenable": [], "unknown": [],
+                                        "reloaded_earlier": [], "to_reenable": []}
