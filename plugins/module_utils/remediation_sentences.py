@@ -403,8 +403,8 @@ def sos_request_text(request):
 
 def reenable_request_text(request):
     """The record's text of a re-enable request: ``scanner``, ``zone`` and ``answer``, what servicenow_ticket registered."""
-    return "%s: %s to re-enable it in %s" % (_said(request.get("scanner")), _ticket_said(request.get("answer")),
-                                            _said(request.get("zone")))
+    return "%s: %s to re-enable it in %s" % (
+        _said(request.get("scanner")), _ticket_said(request.get("answer")), _said(request.get("zone")))
 
 
 def page_text(page):
@@ -427,7 +427,11 @@ def after_ladder_text(policy):
     return "the escalation to SOS (an OS reload needs allow_osreload=true)"
 
 
-RECORD_TEXTS = {"after_ladder": after_ladder_text, "support_case": support_case_text, "sos_request": sos_request_text, "reenable_request": reenable_request_text, "page": page_text,
-                "ladder_step": ladder_step_text, "os_reload": os_reload_text, "bastion": bastion_text,
-                "reload_decided": reload_decided_text, "bootstrap": bootstrap_text, "reload_outcome": reload_outcome_text,
-                "reenable_outcome": reenable_outcome_text}
+# The record texts by step, in the runbook's order (the record_text filter's forms).
+RECORD_TEXTS = {
+    "ladder_step": ladder_step_text, "after_ladder": after_ladder_text, "reload_decided": reload_decided_text,
+    "os_reload": os_reload_text, "bootstrap": bootstrap_text, "bastion": bastion_text,
+    "reload_outcome": reload_outcome_text, "reenable_request": reenable_request_text,
+    "reenable_outcome": reenable_outcome_text, "support_case": support_case_text, "sos_request": sos_request_text,
+    "page": page_text,
+}

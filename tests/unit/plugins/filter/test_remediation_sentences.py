@@ -210,7 +210,7 @@ def test_the_bastion_texts(facts, text):
 
 
 def test_record_text_refuses_an_unknown_form_or_facts_that_are_not_a_dict():
-    with pytest.raises(AnsibleFilterError, match="form must be one of after_ladder, support_case, sos_request, reenable_request, page"):
+    with pytest.raises(AnsibleFilterError, match="form must be one of ladder_step, after_ladder, reload_decided, "):
         record_text(BASTION, "reboot")
     with pytest.raises(AnsibleFilterError, match="must be a dict, got str"):
         record_text("n1", "bastion")
@@ -292,8 +292,9 @@ def test_the_page_texts():
 
 
 def test_the_support_case_text():
-    ladder = {"text": "n1: no reboot brought it back", "looked": [{"text": "after the soft reboot, n1: Nessus does not answer"},
-                                                                 {"text": "after the power cycle, n1: Nessus does not answer"}]}
+    ladder = {"text": "n1: no reboot brought it back",
+              "looked": [{"text": "after the soft reboot, n1: Nessus does not answer"},
+                         {"text": "after the power cycle, n1: Nessus does not answer"}]}
     assert record_text({"ladder": ladder, "refused": "an OS reload of n1 is not allowed"}, "support_case") == "\n".join([
         "n1: no reboot brought it back", "after the soft reboot, n1: Nessus does not answer",
         "after the power cycle, n1: Nessus does not answer", "an OS reload of n1 is not allowed"])
