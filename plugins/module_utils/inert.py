@@ -32,6 +32,11 @@ def as_text(value):
     return str(value)
 
 
+def said(value, default=""):
+    """``str(value)``, or ``default`` for None (ansible-core 2.19 renders None in a text as nothing)."""
+    return default if value is None else str(value)
+
+
 def truncate(text, length, end="...", leeway=5):
     """Jinja's ``truncate(length)``: at most about ``length`` characters, cut at a word with ``...``, unless the text is
     at most ``leeway`` characters too long."""

@@ -10,7 +10,7 @@ result, the record's entries), never of the record's text.
 
 from __future__ import annotations
 
-from .inert import truncate
+from .inert import said, truncate
 from .planner import HEALED_EVENTS  # the record events (details.event) that say a scanner works again
 
 
@@ -267,10 +267,6 @@ def zones_to_heal(plan, still_failing, launches=()):
     return out
 
 
-def _said(value, default=""):
-    return default if value is None else str(value)
-
-
 def ladder_step_text(step):
     """The record's text of one reboot ladder step, from what the step did.
 
@@ -278,17 +274,17 @@ def ladder_step_text(step):
     and ``restart_msg`` (the nessusd restart over SSH), ``power_sent``, ``power_command`` and
     ``power_skipped_reason`` (a power command through IBM Cloud), ``check_mode``.
     """
-    service = _said(step.get("service"))
+    service = said(step.get("service"))
     if step.get("step") == "restart_nessusd":
         if step.get("restarted"):
             done = "%s %s over SSH" % ("would restart" if step.get("check_mode") else "restarted", service)
         else:
-            done = "could not restart %s over SSH: %s" % (service, truncate(_said(step.get("restart_msg")), 200))
+            done = "could not restart %s over SSH: %s" % (service, truncate(said(step.get("restart_msg")), 200))
     elif step.get("power_sent"):
-        done = "sent %s" % _said(step.get("power_command"))
+        done = "sent %s" % said(step.get("power_command"))
     else:
-        done = _said(step.get("power_skipped_reason"))
-    return "%s of %s: %s" % (_said(step.get("words")), _said(step.get("scanner")), done)
+        done = said(step.get("power_skipped_reason"))
+    return "%s of %s: %s" % (said(step.get("words")), said(step.get("scanner")), done)
 
 
 def os_reload_text(reload):
@@ -298,17 +294,17 @@ def os_reload_text(reload):
     ``classic_server_reload`` registered (``already_reloaded``, ``request.config.customProvisionScriptUri``,
     ``reload.steps``, ``reload.finished``, ``msg``).
     """
-    scanner = _said(reload.get("scanner"))
+    scanner = said(reload.get("scanner"))
     answer = _mapping(reload.get("answer"))
     if reload.get("check_mode"):
         script = _mapping(_mapping(answer.get("request")).get("config")).get("customProvisionScriptUri")
-        return "would reload %s with %s" % (scanner, _said(script) or "the post-provision script")
+        return "would reload %s with %s" % (scanner, said(script) or "the post-provision script")
     done = _mapping(answer.get("reload"))
     if reload.get("done"):
         return "%s: %s with the post-provision script (%s), finished %s" % (
             scanner, "the reload sent by an earlier run" if answer.get("already_reloaded") else "OS reloaded",
-            _join((_mapping(step).get("step") for step in done.get("steps") or ()), " > "), _said(done.get("finished")))
-    return "%s: the OS reload did not finish - %s" % (scanner, _said(answer.get("msg")) or "unknown")
+            _join((_mapping(step).get("step") for step in done.get("steps") or ()), " > "), said(done.get("finished")))
+    return "%s: the OS reload did not finish - %s" % (scanner, said(answer.get("msg")) or "unknown")
 
 
 def bastion_text(registration):
@@ -317,7 +313,7 @@ def bastion_text(registration):
     ``registration``: ``scanner``, ``earlier`` (an earlier run registered it), ``job``, ``ok`` and ``build``, what
     ``jenkins_build`` registered (``build_number``, ``result``, ``parameters``, ``msg``; none when it did not run).
     """
-    scanner = _said(registration.get("scanner"))
+    scanner = said(registration.get("scanner"))
     if registration.get("earlier"):
         return "%s: registered with the bastion by an earlier run" % scanner
     build = _mapping(registration.get("build"))
@@ -325,11 +321,11 @@ def bastion_text(registration):
     if number is None:
         ran = "did not run"
     else:  # a build still running when the wait ended has no result yet
-        ran = "#%s %s" % (number, _said(build.get("result")) or "still running")
+        ran = "#%s %s" % (number, said(build.get("result")) or "still running")
     text = "%s: %s %s (TARGET_HOSTS_IP=%s, TARGET_HOSTNAME=%s)" % (
-        scanner, _said(registration.get("job")), ran, _said(parameters.get("TARGET_HOSTS_IP")) or "?",
-        _said(parameters.get("TARGET_HOSTNAME")) or "?")
-    return text if registration.get("ok") else "%s: %s" % (text, _said(build.get("msg")))
+        scanner, said(registration.get("job")), ran, said(parameters.get("TARGET_HOSTS_IP")) or "?",
+        said(parameters.get("TARGET_HOSTNAME")) or "?")
+    return text if registration.get("ok") else "%s: %s" % (text, said(build.get("msg")))
 
 
 def _mapping(value):
@@ -339,7 +335,7 @@ def _mapping(value):
 def reload_decided_text(decision):
     """The record's text of an allowed OS reload: ``decision`` has ``scanner``, ``allowed_by``, ``allow_last``."""
     return "OS reload of %s allowed by %s (allow_osreload=true%s); its reboot ladder failed" % (
-        _said(decision.get("scanner")), _said(decision.get("allowed_by")),
+        said(decision.get("scanner")), said(decision.get("allowed_by")),
         ", allow_last_working_scanner=true" if decision.get("allow_last") else "")
 
 
@@ -350,17 +346,17 @@ def bootstrap_text(check):
     check run over SSH) and ``ran``, what that command registered (``rc``, ``unreachable``, ``msg``).
     """
     text = "%s: %s - Nessus %s" % (
-        _said(check.get("scanner")),
+        said(check.get("scanner")),
         "bootstrapped" if check.get("bootstrapped") else "NOT bootstrapped (was the post-provision script selected?)",
-        _said(check.get("nessus")).replace("down", "does not answer"))
+        said(check.get("nessus")).replace("down", "does not answer"))
     if not check.get("ssh_checked"):
         return text
     ran = _mapping(check.get("ran"))
     if ran.get("rc", 1) == 0:
-        said = "succeeded"
+        outcome = "succeeded"
     else:
-        said = "failed" + (": %s" % _said(ran.get("msg")) if ran.get("unreachable") else "")
-    return "%s; `%s` %s" % (text, _said(check.get("command")), said)
+        outcome = "failed" + (": %s" % said(ran.get("msg")) if ran.get("unreachable") else "")
+    return "%s; `%s` %s" % (text, said(check.get("command")), outcome)
 
 
 def reload_outcome_text(outcome):
@@ -368,20 +364,20 @@ def reload_outcome_text(outcome):
 
     ``outcome``: ``scanner``, ``healed``, and ``sc``, what ``sc_scanner_info`` registered for the scanner.
     """
-    scanner = _said(outcome.get("scanner"))
+    scanner = said(outcome.get("scanner"))
     if outcome.get("healed"):
         return "%s works again after the OS reload" % scanner
     scanners = _mapping(outcome.get("sc")).get("scanners") or [{}]
     summary = _mapping(_mapping(scanners[0]).get("status_decoded")).get("summary")
     return "SOS has not re-enabled %s yet (Security Center: %s); the scans are resubmitted once it is" % (
-        scanner, _said(summary, "unknown"))
+        scanner, said(summary, "unknown"))
 
 
 def reenable_outcome_text(scanner):
     """The record's text of a scanner SOS was asked to re-enable, from ``sc_scanner_info``'s entry for it."""
     return "%s: %s, Security Center reports %s" % (
-        _said(scanner.get("name")), "re-enabled" if scanner.get("healthy") else "not re-enabled yet",
-        _said(_mapping(scanner.get("status_decoded")).get("summary")))
+        said(scanner.get("name")), "re-enabled" if scanner.get("healthy") else "not re-enabled yet",
+        said(_mapping(scanner.get("status_decoded")).get("summary")))
 
 
 # What servicenow_ticket did (its ``action``), as the record says it.
@@ -391,9 +387,9 @@ TICKET_VERBS = {"created": "opened", "found": "found", "unchanged": "found", "wo
 
 def _ticket_said(answer):
     answer = _mapping(answer)
-    action = _said(answer.get("action"))
+    action = said(answer.get("action"))
     return "%s ServiceNow request %s" % (TICKET_VERBS.get(action, action.replace("_", " ")),
-                                         _said(_mapping(answer.get("ticket")).get("number")) or "(new)")
+                                         said(_mapping(answer.get("ticket")).get("number")) or "(new)")
 
 
 def sos_request_text(request):
@@ -404,12 +400,12 @@ def sos_request_text(request):
 def reenable_request_text(request):
     """The record's text of a re-enable request: ``scanner``, ``zone`` and ``answer``, what servicenow_ticket registered."""
     return "%s: %s to re-enable it in %s" % (
-        _said(request.get("scanner")), _ticket_said(request.get("answer")), _said(request.get("zone")))
+        said(request.get("scanner")), _ticket_said(request.get("answer")), said(request.get("zone")))
 
 
 def page_text(page):
     """The record's text of a PagerDuty trigger: ``sent`` and ``dedup_key``."""
-    return "%s PagerDuty (dedup key %s)" % ("triggered" if page.get("sent") else "would trigger", _said(page.get("dedup_key")))
+    return "%s PagerDuty (dedup key %s)" % ("triggered" if page.get("sent") else "would trigger", said(page.get("dedup_key")))
 
 
 def support_case_text(case):
@@ -417,7 +413,7 @@ def support_case_text(case):
     role's result), then why no OS reload ran (``refused``), a line each."""
     ladder = _mapping(case.get("ladder"))
     lines = [ladder.get("text")] + [_mapping(look).get("text") for look in ladder.get("looked") or ()]
-    return "\n".join(_said(line) for line in lines + [case.get("refused")] if _said(line))
+    return "\n".join(said(line) for line in lines + [case.get("refused")] if said(line))
 
 
 def after_ladder_text(policy):

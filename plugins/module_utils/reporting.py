@@ -14,11 +14,7 @@ import json
 import re
 from xml.etree import ElementTree
 
-from .inert import inert, truncate
-
-
-def _text(value):
-    return "" if value is None else str(value)  # as ansible-core 2.19 renders None in a text
+from .inert import inert, said, truncate
 
 
 def zone_report(scanners, zones):
@@ -49,13 +45,13 @@ def zone_report_lines(report):
     """The zone report as a person reads it: a line per zone, then one per scanner, then the counts."""
     lines = []
     for zone in report.get("zones") or ():
-        lines.append("%s: %s/%s working%s" % (zone["name"], _text(zone.get("active_scanners")),
-                                              _text(zone.get("total_scanners")),
+        lines.append("%s: %s/%s working%s" % (zone["name"], said(zone.get("active_scanners")),
+                                              said(zone.get("total_scanners")),
                                               "" if zone.get("healthy") else "  <-- check this zone"))
         for s in zone.get("scanners") or ():
             lines.append("  %s %s (%s): %s [status %s]" % ("OK  " if s.get("healthy") else "BAD ", s.get("name"),
-                                                           s.get("ip") or "no ip", _text(s.get("status_summary")),
-                                                           _text(s.get("status"))))
+                                                           s.get("ip") or "no ip", said(s.get("status_summary")),
+                                                           said(s.get("status"))))
     unhealthy = len(report.get("unhealthy_scanners") or ())
     lines.append("%s zones, %s scanners, %s not healthy" % (report.get("zone_count"), report.get("scanner_count"), unhealthy))
     return lines
@@ -69,9 +65,9 @@ def _evidence(e):
     if not e:
         return ""
     text = "result #%s %s, %s/%s IPs, created %s" % (
-        _text(e.get("result_id")), _cell(e.get("status")),
+        said(e.get("result_id")), _cell(e.get("status")),
         "?" if e.get("scanned_ips") is None else e["scanned_ips"],
-        "?" if e.get("total_ips") is None else e["total_ips"], _text(e.get("created_at")))
+        "?" if e.get("total_ips") is None else e["total_ips"], said(e.get("created_at")))
     if e.get("finished_at"):
         text += ", finished %s" % e["finished_at"]
     return text + ": "
@@ -92,19 +88,19 @@ def compliance_markdown(result, run_url=""):
             if not row.get("failing"):
                 continue
             out.append("| %s | %s (%s) | **%s** | %s | %s%s | %s |" % (
-                _cell(row.get("name")), _cell(row["zone"]) if row.get("zone") else "all zones", _text(row.get("visibility")),
-                _text(row.get("verdict")), _text(row.get("due_local")), _evidence(row.get("evidence") or {}),
+                _cell(row.get("name")), _cell(row["zone"]) if row.get("zone") else "all zones", said(row.get("visibility")),
+                said(row.get("verdict")), said(row.get("due_local")), _evidence(row.get("evidence") or {}),
                 _cell(row.get("reason")), _cell(row.get("runbook_step"))))
     else:
         out.append("Every scheduled scan completed in the window it is set up to run in.")
     notes = [row for row in scans if row.get("verdict") in ("running", "maintenance", "unknown_schedule")]
     if notes:
         out += ["", "Also seen (not alerted):", "", "| Scan | Verdict | Due | Reason |", "|---|---|---|---|"]
-        out += ["| %s | %s | %s | %s |" % (_cell(row.get("name")), _text(row.get("verdict")), row.get("due_local") or "-",
+        out += ["| %s | %s | %s | %s |" % (_cell(row.get("name")), said(row.get("verdict")), row.get("due_local") or "-",
                                            _cell(row.get("reason"))) for row in notes]
     period = r.get("period") or {}
     out += ["", "Checked runs due from %s to %s (Security Center time %s):" % (
-        _text(period.get("start_at")), _text(period.get("end_at")), _text(period.get("now_at"))),
+        said(period.get("start_at")), said(period.get("end_at")), said(period.get("now_at"))),
         ", ".join("%s %s" % (verdict, count) for verdict, count in (r.get("counts") or {}).items() if count) + ".",
         "Runbook: Nessus scan compliance alert." + (" Run: %s" % run_url if run_url else "")]
     return "\n".join(out) + "\n"
@@ -117,7 +113,7 @@ JUNIT_SKIPPED = ("maintenance", "unknown_schedule")
 
 
 def _xml_text(value):
-    return _NOT_XML.sub("\ufffd", _text(value))
+    return _NOT_XML.sub("\ufffd", said(value))
 
 
 def _junit(suite_counts, cases):
@@ -142,14 +138,14 @@ def compliance_junit(result):
         name = _xml_text(row.get("name")) + (" @ " + _xml_text(row["due_local"]) if row.get("due_local") else "")
         case = ElementTree.Element("testcase", {"classname": "nessus_scan_compliance." + _xml_text(row.get("zone") or "all_zones"),
                                                 "name": name})
-        said = _xml_text("%s: %s" % (_text(row.get("verdict")), _text(row.get("reason"))))
+        verdict_said = _xml_text("%s: %s" % (said(row.get("verdict")), said(row.get("reason"))))
         if row.get("failing"):
-            failure = ElementTree.SubElement(case, "failure", {"type": _xml_text(row.get("verdict")), "message": said})
-            failure.text = _xml_text("%s\n%s" % (_text(row.get("runbook_step")), json.dumps(row.get("evidence"))))
+            failure = ElementTree.SubElement(case, "failure", {"type": _xml_text(row.get("verdict")), "message": verdict_said})
+            failure.text = _xml_text("%s\n%s" % (said(row.get("runbook_step")), json.dumps(row.get("evidence"))))
         elif row.get("verdict") in JUNIT_SKIPPED:
-            ElementTree.SubElement(case, "skipped", {"message": said})
+            ElementTree.SubElement(case, "skipped", {"message": verdict_said})
         else:
-            ElementTree.SubElement(case, "system-out").text = said
+            ElementTree.SubElement(case, "system-out").text = verdict_said
         cases.append(case)
     counts = {"tests": str(len(rows)), "failures": str(sum(1 for row in rows if row.get("failing"))), "errors": "0",
               "skipped": str(sum(1 for row in rows if not row.get("failing") and row.get("verdict") in JUNIT_SKIPPED))}
@@ -161,7 +157,7 @@ def compliance_error_junit(message):
     """The JUnit document of a check that could not run: one case in error, no failing scan."""
     case = ElementTree.Element("testcase", {"classname": "nessus_scan_compliance", "name": "compliance check"})
     ElementTree.SubElement(case, "error", {"type": "check_error",
-                                           "message": _xml_text("The compliance check could not run: %s" % _text(message))})
+                                           "message": _xml_text("The compliance check could not run: %s" % said(message))})
     counts = {"tests": "1", "failures": "0", "errors": "1"}
     return _junit((counts, counts), [case])
 
@@ -242,10 +238,10 @@ def latest_results(results, names, hours=48):
         if not latest:
             entries.append({"name": name, "text": "%s: no result in the last %s hours" % (name, hours), "details": {}})
             continue
-        ips = "%s/%s" % ("?" if "scannedIPs" not in latest else _text(latest["scannedIPs"]),
-                         "?" if "totalIPs" not in latest else _text(latest["totalIPs"]))
+        ips = "%s/%s" % ("?" if "scannedIPs" not in latest else said(latest["scannedIPs"]),
+                         "?" if "totalIPs" not in latest else said(latest["totalIPs"]))
         error = (": " + str(latest["errorDetails"])) if latest.get("errorDetails") else ""
         entries.append({"name": name, "details": latest,
-                        "text": "%s: %s (result #%s, %s IPs%s)" % (name, _text(latest.get("status")),
-                                                                   _text(latest.get("id")), ips, error)})
+                        "text": "%s: %s (result #%s, %s IPs%s)" % (name, said(latest.get("status")),
+                                                                   said(latest.get("id")), ips, error)})
     return entries
